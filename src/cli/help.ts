@@ -1,0 +1,65 @@
+import { SchematicEntry, SchemaProperty, listSchematics, readSchema } from './collection';
+import { kebabCase } from './arguments';
+
+/** One example per schematic, shown in the global help. */
+const EXAMPLES: Record<string, string> = {
+  gateway: 'realtime-schematics gateway chat',
+};
+
+export function globalHelp(): string {
+  const schematics = listSchematics();
+  const width = Math.max(...schematics.map((entry) => label(entry).length));
+  const rows = schematics.map((entry) => {
+    const example = EXAMPLES[entry.name] ? `\n  ${' '.repeat(width)}  e.g. ${EXAMPLES[entry.name]}` : '';
+    return `  ${label(entry).padEnd(width)}  ${entry.description}${example}`;
+  });
+  return [
+    'Usage: realtime-schematics <schematic> [name] [options]',
+    '',
+    'Writes production-grade socket.io code into the NestJS app in the current folder.',
+    '',
+    'Schematics:',
+    ...rows,
+    '',
+    'Options for every schematic:',
+    '  --dry-run, -d  Show what would change; write nothing.',
+    '  --help, -h     Show the options of a schematic: realtime-schematics <schematic> --help',
+    '',
+    'Team defaults come from realtime.json (see realtime.schema.json); options given here win.',
+  ].join('\n');
+}
+
+export function schematicHelp(entry: SchematicEntry): string {
+  const schema = readSchema(entry);
+  const positionals = Object.entries(schema.properties)
+    .filter(([, property]) => property.$default?.$source === 'argv')
+    .map(([name]) => `[${name}]`);
+  const flags = Object.entries(schema.properties).map(([name, property]) => [flag(name, property), describe(property)]);
+  flags.push(['--dry-run', 'Show what would change; write nothing.']);
+  const width = Math.max(...flags.map(([text]) => text.length));
+  return [
+    `Usage: realtime-schematics ${entry.name} ${positionals.join(' ')} [options]`,
+    '',
+    schema.description ?? entry.description,
+    entry.aliases.length ? `Aliases: ${entry.aliases.join(', ')}` : '',
+    '',
+    'Options:',
+    ...flags.map(([text, description]) => `  ${text.padEnd(width)}  ${description}`),
+  ]
+    .filter((line, index, lines) => line !== '' || lines[index - 1] !== '')
+    .join('\n');
+}
+
+function label(entry: SchematicEntry): string {
+  return entry.aliases.length ? `${entry.name} (${entry.aliases.join(', ')})` : entry.name;
+}
+
+function flag(name: string, property: SchemaProperty): string {
+  const value = property.type === 'boolean' ? '' : property.enum ? ` <${property.enum.join('|')}>` : ` <${property.type ?? 'value'}>`;
+  return `--${kebabCase(name)}${value}`;
+}
+
+function describe(property: SchemaProperty): string {
+  const defaultValue = property.default === undefined ? '' : ` (default: ${String(property.default)})`;
+  return `${property.description ?? ''}${defaultValue}`;
+}

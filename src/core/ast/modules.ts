@@ -1,0 +1,116 @@
+import { Rule, SchematicContext, SchematicsException, Tree } from '@angular-devkit/schematics';
+import { posix } from 'node:path';
+import * as ts from 'typescript';
+import { relativeImport } from '../naming';
+import { Edit, appendToList, applyEdits, combineEdits, manualStep, noEdit, parseSourceFile } from './edits';
+import { addImport, findImportedName } from './imports';
+
+export type ModuleArray = 'providers' | 'imports' | 'controllers' | 'exports';
+
+/**
+ * Registers `symbol` (imported from `symbolModule`) in the `key` array of the first `@Module()`
+ * class of `modulePath`. Adds the array when absent, does nothing when the symbol is already there,
+ * and asks for a manual step when the metadata is not a literal it can edit safely.
+ */
+export function addToModuleArray(
+  tree: Tree,
+  modulePath: string,
+  key: ModuleArray,
+  symbol: string,
+  symbolModule: string,
+): Edit {
+  const source = parseSourceFile(tree, modulePath);
+  const manual = (why: string) => manualStep(modulePath, `${why}; add ${symbol} to its @Module() ${key} (import it from '${symbolModule}').`);
+
+  const moduleDecoratorName = findImportedName(source, 'Module', '@nestjs/common');
+  const metadata = moduleDecoratorName ? findModuleMetadata(source, moduleDecoratorName) : undefined;
+  if (!metadata) return manual('no @Module() class found');
+  if (!ts.isObjectLiteralExpression(metadata)) return manual('the @Module() argument is not an object literal');
+
+  const property = metadata.properties.find((item) => item.name && propertyNameText(item.name) === key);
+  if (property && !(ts.isPropertyAssignment(property) && ts.isArrayLiteralExpression(property.initializer))) {
+    return manual(`"${key}" is not an array literal`);
+  }
+  const list = property?.initializer as ts.ArrayLiteralExpression | undefined;
+  // Already imported under another name (an alias): register that name, not a second import.
+  const imported = addImport(source, symbol, symbolModule);
+  if (list?.elements.some((element) => element.getText() === imported.localName)) {
+    return noEdit();
+  }
+  const registration = list
+    ? appendToList(modulePath, list, list.elements, imported.localName)
+    : appendToList(modulePath, metadata, metadata.properties, `${key}: [${imported.localName}]`);
+  return combineEdits(imported.edit, { insertions: [registration], manualSteps: [] });
+}
+
+function findModuleMetadata(source: ts.SourceFile, decoratorName: string): ts.Expression | undefined {
+  for (const statement of source.statements) {
+    if (!ts.isClassDeclaration(statement)) continue;
+    for (const decorator of ts.getDecorators(statement) ?? []) {
+      const call = decorator.expression;
+      if (ts.isCallExpression(call) && call.expression.getText() === decoratorName) {
+        return call.arguments[0] ?? call;
+      }
+    }
+  }
+  return undefined;
+}
+
+function propertyNameText(name: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;
+}
+
+/**
+ * The module a new unit belongs to: `--module` when given (relative to the source root, or to the
+ * workspace root), else the nearest `*.module.ts` walking up from `directory` to the source root.
+ */
+export function findModule(tree: Tree, directory: string, sourceRoot: string, explicit?: string): string | undefined {
+  if (explicit) {
+    const candidates = [posix.join(sourceRoot, explicit), explicit].flatMap((path) =>
+      path.endsWith('.ts') ? [path] : [`${path}.ts`, `${path}.module.ts`, posix.join(path, `${posix.basename(path)}.module.ts`)],
+    );
+    const found = candidates.find((path) => tree.exists(path));
+    if (!found) {
+      throw new SchematicsException(`Module "${explicit}" not found (looked for ${candidates.join(', ')}).`);
+    }
+    return found;
+  }
+  for (let folder = directory; ; folder = posix.dirname(folder)) {
+    const modules = tree
+      .getDir(folder)
+      .subfiles.filter((file) => file.endsWith('.module.ts'))
+      .sort();
+    const preferred = modules.find((file) => file === `${posix.basename(folder)}.module.ts`) ?? modules[0];
+    if (preferred) return posix.join(folder, preferred);
+    if (folder === sourceRoot || folder === '.' || folder === '' || folder === '/') return undefined;
+  }
+}
+
+/**
+ * Registers a generated class in the nearest module (or `--module`), importing it with the app's
+ * import suffix. No module at all is a warning with the manual step, not a failure: the generated
+ * files are the main goal.
+ */
+export function registerInModule(target: {
+  key: ModuleArray;
+  className: string;
+  /** Workspace-relative path of the class's file, without extension. */
+  file: string;
+  /** Folder to start looking for the nearest module from. */
+  directory: string;
+  sourceRoot: string;
+  importSuffix: string;
+  module?: string;
+}): Rule {
+  return (tree: Tree, context: SchematicContext) => {
+    const modulePath = findModule(tree, target.directory, target.sourceRoot, target.module);
+    if (!modulePath) {
+      context.logger.warn(
+        `WARNING no module found from ${target.directory} up to ${target.sourceRoot}: add ${target.className} to a module's ${target.key} by hand.`,
+      );
+      return;
+    }
+    const specifier = relativeImport(modulePath, target.file, target.importSuffix);
+    applyEdits(tree, context, addToModuleArray(tree, modulePath, target.key, target.className, specifier));
+  };
+}

@@ -1,0 +1,42 @@
+import { Tree } from '@angular-devkit/schematics';
+
+/**
+ * Lines of generated code whose layout depends on the length of a name or path, laid out the way
+ * Prettier would at the app's print width, so generated files are Prettier-clean without loading
+ * Prettier (which would double the CLI's run time). Everything else in the templates is written
+ * in a layout that does not depend on names.
+ */
+export interface Layout {
+  /** `import { A, B } from './x.js';`, broken over lines when longer than the print width (and several names). */
+  importStatement(names: string[], specifier: string, options?: { typeOnly?: boolean }): string;
+  /** `export class X implements A, B {`, with Prettier's line breaks when it is too long. */
+  classHeader(className: string, interfaces: string[]): string;
+}
+
+const DEFAULT_PRINT_WIDTH = 80;
+
+export function layoutFor(tree: Tree): Layout {
+  const printWidth = readPrintWidth(tree);
+  const fits = (line: string) => line.length <= printWidth;
+  return {
+    importStatement(names, specifier, options = {}) {
+      const keyword = options.typeOnly ? 'import type' : 'import';
+      const oneLine = `${keyword} { ${names.join(', ')} } from '${specifier}';`;
+      // Prettier never breaks an import of a single name, however long.
+      return fits(oneLine) || names.length === 1 ? oneLine : `${keyword} {\n${names.map((name) => `  ${name},\n`).join('')}} from '${specifier}';`;
+    },
+    classHeader(className, interfaces) {
+      const oneLine = `export class ${className} implements ${interfaces.join(', ')} {`;
+      return fits(oneLine) ? oneLine : `export class ${className}\n  implements ${interfaces.join(', ')}\n{`;
+    },
+  };
+}
+
+/** printWidth from a JSON Prettier config (`.prettierrc`, `.prettierrc.json`, package.json "prettier"). */
+function readPrintWidth(tree: Tree): number {
+  for (const path of ['/.prettierrc', '/.prettierrc.json']) {
+    const text = tree.exists(path) ? tree.readText(path).trim() : '';
+    if (text.startsWith('{')) return (JSON.parse(text) as { printWidth?: number }).printWidth ?? DEFAULT_PRINT_WIDTH;
+  }
+  return DEFAULT_PRINT_WIDTH;
+}
