@@ -1,25 +1,33 @@
-// Two projects: fast unit tests on virtual trees beside the code, and e2e tests on real apps on disk.
-const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json' }];
+// Two projects: fast unit tests on in-memory trees beside the code, and e2e tests on real apps on disk.
+
+// @angular-devkit/schematics 22 requires magic-string, which ships only as ESM (.mjs). Node 20
+// loads it through require(esm), but jest's module system cannot, so ts-jest compiles those few
+// ESM files to CommonJS for the tests.
+const ESM_ONLY_DEPENDENCIES = ['magic-string', '@jridgewell/sourcemap-codec'];
+
+const common = {
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    '^.+\\.mjs$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_DEPENDENCIES.join('|')})/)`],
+  // `ora` drags in a dozen more ESM-only packages; it only draws install spinners, which no test runs.
+  moduleNameMapper: { '^ora$': '<rootDir>/src/testing/ora-unavailable.js' },
+};
 
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
+    { ...common, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
     {
-      displayName: 'unit',
-      testEnvironment: 'node',
-      roots: ['<rootDir>/src'],
-      testMatch: ['**/*.spec.ts'],
-      transform: { '^.+\\.ts$': tsJest },
-    },
-    {
+      ...common,
       displayName: 'e2e',
-      testEnvironment: 'node',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e.ts'],
-      transform: { '^.+\\.ts$': tsJest },
       // Real apps are scaffolded, installed, compiled and started: minutes, not seconds.
       testTimeout: 300_000,
-      maxWorkers: 1,
     },
   ],
 };

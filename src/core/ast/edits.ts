@@ -91,8 +91,9 @@ export function appendToList(
   text: string,
 ): Insertion {
   if (elements.length === 0) {
-    // `[]` or `{}`: put the element right after the opening bracket.
-    return { path, position: container.getStart() + 1, text };
+    // `[]` → `[x]`; `{}` → `{ x }`, as Prettier writes them.
+    const padding = ts.isArrayLiteralExpression(container) ? '' : ' ';
+    return { path, position: container.getStart() + 1, text: `${padding}${text}${padding}` };
   }
   const last = elements[elements.length - 1];
   const separator = isMultiline(container) ? `,\n${indentationOf(last)}` : ', ';
