@@ -1,0 +1,59 @@
+import * as ts from 'typescript';
+import { addImport, findImportedName } from './imports';
+
+function parse(text: string): ts.SourceFile {
+  return ts.createSourceFile('/src/app.module.ts', text, ts.ScriptTarget.Latest, true);
+}
+
+/** Applies the insertions of an addImport result to the text it was computed on. */
+function importInto(text: string, symbol: string, specifier: string): string {
+  const { edit } = addImport(parse(text), symbol, specifier);
+  return [...edit.insertions]
+    .sort((a, b) => b.position - a.position)
+    .reduce((result, { position, text: inserted }) => result.slice(0, position) + inserted + result.slice(position), text);
+}
+
+describe('addImport', () => {
+  it('adds an import after the last one', () => {
+    expect(importInto("import { A } from 'a';\n\nconst x = 1;\n", 'B', 'b')).toBe("import { A } from 'a';\nimport { B } from 'b';\n\nconst x = 1;\n");
+  });
+
+  it('adds the first import at the top of a file without imports', () => {
+    expect(importInto('const x = 1;\n', 'B', 'b')).toBe("import { B } from 'b';\nconst x = 1;\n");
+  });
+
+  it('merges into an existing named import from the same module', () => {
+    expect(importInto("import { A } from '@nestjs/common';\n", 'B', '@nestjs/common')).toBe("import { A, B } from '@nestjs/common';\n");
+  });
+
+  it('keeps a multi-line import multi-line, trailing comma included', () => {
+    expect(importInto("import {\n  A,\n  C,\n} from 'x';\n", 'B', 'x')).toBe("import {\n  A,\n  C,\n  B,\n} from 'x';\n");
+  });
+
+  it('treats ./x.js and ./x as the same module (ESM and CommonJS specifiers)', () => {
+    expect(importInto("import { A } from './x';\n", 'B', './x.js')).toBe("import { A, B } from './x';\n");
+  });
+
+  it('does not merge a value import into a type-only import', () => {
+    expect(importInto("import type { A } from 'x';\n", 'B', 'x')).toBe("import type { A } from 'x';\nimport { B } from 'x';\n");
+  });
+
+  it('changes nothing when the symbol is already imported', () => {
+    const source = parse("import { Module } from '@nestjs/common';\n");
+    expect(addImport(source, 'Module', '@nestjs/common')).toEqual({ edit: { insertions: [], manualSteps: [] }, localName: 'Module' });
+  });
+});
+
+describe('findImportedName', () => {
+  it('returns the alias of an aliased import', () => {
+    expect(findImportedName(parse("import { Module as NestModule } from '@nestjs/common';"), 'Module', '@nestjs/common')).toBe('NestModule');
+  });
+
+  it('qualifies a namespace import', () => {
+    expect(findImportedName(parse("import * as common from '@nestjs/common';"), 'Module', '@nestjs/common')).toBe('common.Module');
+  });
+
+  it('is undefined when the symbol is not imported from that module', () => {
+    expect(findImportedName(parse("import { Module } from 'elsewhere';"), 'Module', '@nestjs/common')).toBeUndefined();
+  });
+});
