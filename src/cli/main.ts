@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { UsageError, parseArguments } from './arguments';
 import { COLLECTION_PATH, findSchematic, readSchema } from './collection';
+import { enableCompileCache } from './compile-cache';
 import { globalHelp, schematicHelp } from './help';
 
 /**
@@ -24,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // Loaded after argument parsing so `--help` and usage errors stay instant.
+  enableCompileCache();
   const { runSchematic } = await import('./run-schematic');
   return runSchematic({ collection: COLLECTION_PATH, schematic: entry.name, options: parsed.options, dryRun: parsed.dryRun });
 }
