@@ -26,8 +26,7 @@ module.exports = {
       displayName: 'e2e',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e.ts'],
-      // Real apps are scaffolded, installed, compiled and started: minutes, not seconds.
-      testTimeout: 300_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/timeouts.ts'],
     },
   ],
 };

@@ -62,10 +62,11 @@ async function timeOnce(apps, command, installPackage) {
     const started = performance.now();
     const result = await apps.run(path.join(dir, 'node_modules/.bin', command.bin), command.args, { cwd: dir });
     const elapsed = performance.now() - started;
-    if (result.code !== 0 || !existsSync(path.join(dir, GENERATED))) {
+    const written = existsSync(path.join(dir, GENERATED));
+    if (result.code !== 0 || !written) {
       throw new Error(
-        `${command.label} \`${describe(command)}\` failed (exit ${result.code}, ${GENERATED} ` +
-          `${existsSync(path.join(dir, GENERATED)) ? 'written' : 'not written'}):\n${result.stdout}\n${result.stderr}`,
+        `${command.label} \`${describe(command)}\` failed (exit ${result.code}, ` +
+          `${GENERATED} ${written ? 'written' : 'not written'}):\n${result.stdout}\n${result.stderr}`,
       );
     }
     return elapsed;
@@ -90,7 +91,8 @@ async function measure(apps, commands, runs) {
 }
 
 function summarize(times) {
-  const reference = times.get(COMMANDS[0]) && median(times.get(COMMANDS[0]));
+  const stock = times.get(COMMANDS[0]);
+  const reference = stock ? median(stock) : undefined;
   return [...times].map(([command, ms]) => {
     const medianMs = median(ms);
     const ratio = reference && command !== COMMANDS[0] ? medianMs / reference : undefined;
@@ -121,7 +123,9 @@ function printTable(rows, runs) {
   ]);
   const widths = header.map((_, column) => Math.max(...[header, ...lines].map((line) => line[column].length)));
   for (const line of [header, ...lines]) {
-    const cells = line.map((cell, column) => (column === 1 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])));
+    const cells = line.map((cell, column) =>
+      column === 1 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
+    );
     console.log(cells.join('  ').trimEnd());
   }
 }
@@ -141,7 +145,9 @@ function writeResults(rows, runs, installPackage) {
       ]),
     ),
     ratios: Object.fromEntries(
-      rows.filter((row) => row.ratio !== undefined).map((row) => [`${row.label}/A`, { value: row.ratio, target: row.target, met: row.met }]),
+      rows
+        .filter((row) => row.ratio !== undefined)
+        .map((row) => [`${row.label}/A`, { value: row.ratio, target: row.target, met: row.met }]),
     ),
   };
   mkdirSync(path.dirname(RESULTS), { recursive: true });

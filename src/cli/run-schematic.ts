@@ -32,9 +32,9 @@ export async function runSchematic(run: SchematicRun): Promise<number> {
   workflow.reporter.subscribe((event) => {
     changed = true;
     const path = event.path.replace(/^\//, '');
-    if (event.kind === 'create') changes.push(`${styleText('green', 'CREATE', { stream: process.stdout })} ${path} (${event.content.byteLength} bytes)`);
-    if (event.kind === 'update') changes.push(`${styleText('cyan', 'UPDATE', { stream: process.stdout })} ${path} (${event.content.byteLength} bytes)`);
-    if (event.kind === 'delete') changes.push(`${styleText('yellow', 'DELETE', { stream: process.stdout })} ${path}`);
+    if (event.kind === 'create') changes.push(`${paint('green', 'CREATE', process.stdout)} ${path} (${event.content.byteLength} bytes)`);
+    if (event.kind === 'update') changes.push(`${paint('cyan', 'UPDATE', process.stdout)} ${path} (${event.content.byteLength} bytes)`);
+    if (event.kind === 'delete') changes.push(`${paint('yellow', 'DELETE', process.stdout)} ${path}`);
     if (event.kind === 'error') changes.push(`ERROR ${path} ${event.description === 'alreadyExist' ? 'already exists' : 'does not exist'}`);
   });
   // Changes are printed before post-tasks (package install) start, like the devkit CLI does.
@@ -46,7 +46,7 @@ export async function runSchematic(run: SchematicRun): Promise<number> {
   logger.subscribe((entry) => {
     if (entry.level === 'debug') return;
     const warning = entry.level === 'warn' || entry.level === 'error' || entry.level === 'fatal';
-    (warning ? console.error : console.log)(warning ? styleText('yellow', entry.message, { stream: process.stderr }) : entry.message);
+    (warning ? console.error : console.log)(warning ? paint('yellow', entry.message, process.stderr) : entry.message);
   });
 
   try {
@@ -65,6 +65,11 @@ export async function runSchematic(run: SchematicRun): Promise<number> {
   if (!changed) console.log('Nothing to be done.');
   else if (run.dryRun) console.log('Dry run: nothing was written.');
   return 0;
+}
+
+/** Colours only on a terminal, and never with NO_COLOR set (Node 20's styleText colours regardless). */
+function paint(color: 'green' | 'cyan' | 'yellow', text: string, stream: NodeJS.WriteStream): string {
+  return stream.isTTY && !process.env.NO_COLOR ? styleText(color, text) : text;
 }
 
 /** Schema validation errors become "--option must …" instead of the devkit's multi-line dump. */

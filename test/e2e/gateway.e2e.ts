@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
-import { AppKind, createTestApp, fileSnapshot, removeTestApp, run, startApp } from '../support/apps';
+import { AppKind, createTestApp, fileSnapshot, jestCapableNodeBinDir, removeTestApp, run, startApp } from '../support/apps';
 
 /**
  * The gateway schematic end to end, in real Nest 12 apps (ESM and CommonJS) with the packed
@@ -24,7 +24,12 @@ async function succeed(app: string, command: string, args: string[], env: NodeJS
   if (result.code !== 0 || result.timedOut) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
   }
-  return result;
+  // The Nest CLI and the devkit CLI colour their output even without a terminal.
+  return { ...result, stdout: stripColours(result.stdout) };
+}
+
+function stripColours(text: string): string {
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
 }
 
 function connect(url: string): Promise<Socket> {
@@ -75,10 +80,12 @@ describe.each(KINDS)('gateway in a %s app', (kind) => {
 
   it('passes its generated unit and e2e specs in the app’s own test runner', async () => {
     const app = apps['own CLI'];
+    // Jest cannot load Nest 12's ESM-only packages on Node 20: the CommonJS app's specs run on Node 24.
+    const env = kind === 'nest12-cjs' ? { PATH: `${await jestCapableNodeBinDir()}:${process.env.PATH}` } : {};
     // A non-zero exit fails the test; the file names prove the generated specs were among those run.
-    const unit = await succeed(app, 'npm', ['test']);
+    const unit = await succeed(app, 'npm', ['test'], env);
     expect(unit.stdout + unit.stderr).toMatch(/chat\.gateway\.spec\.ts/);
-    const e2e = await succeed(app, 'npm', ['run', 'test:e2e']);
+    const e2e = await succeed(app, 'npm', ['run', 'test:e2e'], env);
     expect(e2e.stdout + e2e.stderr).toMatch(/chat\.gateway\.e2e-spec\.ts/);
   });
 

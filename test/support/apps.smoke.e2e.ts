@@ -4,33 +4,33 @@ import * as path from 'node:path';
 import { AppKind, createTestApp, removeTestApp, run, startApp } from './apps';
 
 const kinds: AppKind[] = ['nest12-esm', 'nest12-cjs'];
-// Explicit, because jest-circus reads only the global testTimeout, not the e2e project's.
-// A template build on a cold cache takes about a minute.
-const TIMEOUT_MS = 5 * 60_000;
 
 describe.each(kinds)('%s template app', (kind) => {
   let dir: string;
 
   beforeAll(async () => {
     dir = await createTestApp(kind, { installPackage: false });
-  }, TIMEOUT_MS);
+  });
 
   afterAll(async () => {
     if (dir) await removeTestApp(dir);
-  }, TIMEOUT_MS);
+  });
 
-  it('builds with its own build, answers GET / and exits on stop', async () => {
-    const build = await run(path.join(dir, 'node_modules/.bin/nest'), ['build'], { cwd: dir });
-    expect(build).toMatchObject({ code: 0 });
+  it(
+    'builds with its own build, answers GET / and exits on stop',
+    async () => {
+      const build = await run(path.join(dir, 'node_modules/.bin/nest'), ['build'], { cwd: dir });
+      expect(build).toMatchObject({ code: 0 });
 
-    const app = await startApp(dir);
-    try {
-      const response = await fetch(`${app.url}/`);
-      expect(response.status).toBe(200);
-      expect(await response.text()).toBe('Hello World!');
-    } finally {
-      await app.stop();
-    }
-    expect(() => process.kill(app.pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
-  }, TIMEOUT_MS);
+      const app = await startApp(dir);
+      try {
+        const response = await fetch(`${app.url}/`);
+        expect(response.status).toBe(200);
+        expect(await response.text()).toBe('Hello World!');
+      } finally {
+        await app.stop();
+      }
+      expect(() => process.kill(app.pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+    },
+  );
 });

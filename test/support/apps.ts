@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -32,6 +32,7 @@ export interface RunOptions {
   cwd: string;
   /** Merged over process.env; a key set to undefined removes that variable. */
   env?: NodeJS.ProcessEnv;
+  /** Default 2 minutes. */
   timeoutMs?: number;
   input?: string;
 }
@@ -86,7 +87,7 @@ function recipe(kind: AppKind) {
     revision: 1,
     scaffold: SCAFFOLDS[kind],
     tools: ['@nestjs/cli', '@nestjs/schematics', '@angular-devkit/schematics-cli'].map(
-      (name) => `${name}@${readJson(path.join(REPO_ROOT, 'node_modules', name, 'package.json')).version}`,
+      (name) => `${name}@${installedManifest(REPO_ROOT, name).version}`,
     ),
     // Packages the generated realtime code imports at runtime; @nestjs ones follow the app's Nest major.
     nestPackages: ['@nestjs/websockets', '@nestjs/platform-socket.io'],
@@ -112,41 +113,71 @@ export function prepareTemplateApp(kind: AppKind): Promise<string> {
 }
 
 async function buildTemplate(kind: AppKind, app: string): Promise<void> {
-  const steps = recipe(kind);
-  const [bin, ...args] = steps.scaffold;
+  const { scaffold, nestPackages, otherPackages, socketIoClient } = recipe(kind);
+  const [bin, ...args] = scaffold;
   await timed(kind, 'scaffold', () => mustRun(path.join(REPO_BIN, bin), args, { cwd: path.dirname(app) }));
   await timed(kind, 'npm install', () => npm(app, NPM_INSTALL));
 
-  const nestMajor = installedVersion(app, '@nestjs/core').split('.')[0];
-  const runtime = [...steps.nestPackages.map((name) => `${name}@^${nestMajor}`), ...steps.otherPackages];
+  const nestMajor = installedManifest(app, '@nestjs/core').version.split('.')[0];
+  const runtime = [...nestPackages.map((name) => `${name}@^${nestMajor}`), ...otherPackages];
   await timed(kind, 'runtime packages', () => npm(app, [...NPM_INSTALL, ...runtime]));
 
   // socket.io pinned to the exact version the Nest adapter is built against.
-  const socketIo = readJson(path.join(app, 'node_modules/@nestjs/platform-socket.io/package.json')).dependencies[
-    'socket.io'
-  ];
+  const socketIo = installedManifest(app, '@nestjs/platform-socket.io').dependencies['socket.io'];
   await timed(kind, 'socket.io', () => npm(app, [...NPM_INSTALL, '--save-exact', `socket.io@${socketIo}`]));
   await timed(kind, 'socket.io-client', () =>
-    npm(app, [...NPM_INSTALL, '--save-dev', '--save-exact', `socket.io-client@${steps.socketIoClient}`]),
+    npm(app, [...NPM_INSTALL, '--save-dev', '--save-exact', `socket.io-client@${socketIoClient}`]),
   );
 }
 
-let packed: Promise<string> | undefined;
+/**
+ * Nest 12's packages are ESM-only: jest (a Nest 12 CommonJS app's runner) loads them only on a Node
+ * with require(esm) support in jest, 24.9+. This installs that Node from the npm registry (the `node`
+ * package ships the binary) into `.cache/`, once, and returns its bin folder for PATH.
+ */
+const JEST_CAPABLE_NODE = 'node@24.21.0';
+let jestNode: Promise<string> | undefined;
+
+export function jestCapableNodeBinDir(): Promise<string> {
+  jestNode ??= (async () => {
+    const prefix = path.join(REPO_ROOT, '.cache', JEST_CAPABLE_NODE);
+    const bin = path.join(prefix, 'node_modules', '.bin');
+    if (existsSync(path.join(bin, 'node'))) return bin;
+    const staging = await mkdtemp(`${prefix}.staging-`);
+    try {
+      await mustRun('npm', [...NPM_INSTALL, '--prefix', staging, JEST_CAPABLE_NODE], { cwd: REPO_ROOT, timeoutMs: INSTALL_TIMEOUT_MS });
+      if (!existsSync(prefix)) await rename(staging, prefix);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+    return bin;
+  })();
+  return jestNode;
+}
+
+let packing: Promise<string> | undefined;
 
 /** `npm pack` of the repo, once per process; returns the tarball's path. Needs `npm run build` first. */
 export function packPackage(): Promise<string> {
-  packed ??= pack();
-  return packed;
+  packing ??= pack();
+  return packing;
 }
 
 async function pack(): Promise<string> {
   if (!existsSync(path.join(REPO_ROOT, 'dist/cli/main.js'))) {
     throw new Error(`${REPO_ROOT}/dist/cli/main.js is missing: run \`npm run build\` first.`);
   }
+  // Packed privately, then renamed into place: a parallel jest worker never reads a half-written tarball.
   await mkdir(PACK_DIR, { recursive: true });
-  const { stdout } = await mustRun('npm', ['pack', '--json', '--pack-destination', PACK_DIR], { cwd: REPO_ROOT });
-  const [{ filename }] = JSON.parse(stdout) as { filename: string }[];
-  return path.join(PACK_DIR, filename);
+  const staging = await mkdtemp(path.join(PACK_DIR, '.staging-'));
+  try {
+    const { stdout } = await mustRun('npm', ['pack', '--json', '--pack-destination', staging], { cwd: REPO_ROOT });
+    const [{ filename }] = JSON.parse(stdout) as { filename: string }[];
+    await rename(path.join(staging, filename), path.join(PACK_DIR, filename));
+    return path.join(PACK_DIR, filename);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -155,17 +186,17 @@ async function pack(): Promise<string> {
  */
 async function templateWithPackage(kind: AppKind): Promise<string> {
   const [template, tgz] = await Promise.all([prepareTemplateApp(kind), packPackage()]);
-  const name = `${path.basename(template)}-pkg-${shortHash(await readFile(tgz))}`;
-  return cachedBuild(name, kind, async (app) => {
+  // Read once: the bytes installed are the bytes hashed, even if a re-pack replaces the file meanwhile.
+  const tarball = await readFile(tgz);
+  const packed = `./${PACKED_DIR}/${path.basename(tgz)}`;
+  return cachedBuild(`${path.basename(template)}-pkg-${shortHash(tarball)}`, kind, async (app) => {
     await mkdir(app);
     await copyApp(template, app);
     // Inside the app, npm records a relative `file:.packed/…` spec that still resolves in a copy
     // (a later `npm install` there, e.g. by an install task, keeps working).
     await mkdir(path.join(app, PACKED_DIR));
-    await copyFile(tgz, path.join(app, PACKED_DIR, path.basename(tgz)));
-    await timed(kind, 'install packed package', () =>
-      npm(app, [...NPM_INSTALL, `./${PACKED_DIR}/${path.basename(tgz)}`]),
-    );
+    await writeFile(path.join(app, packed), tarball);
+    await timed(kind, 'install packed package', () => npm(app, [...NPM_INSTALL, packed]));
   });
 }
 
@@ -400,8 +431,8 @@ function findRepoRoot(from: string): string {
   throw new Error(`no realtime-schematics package.json above ${from}`);
 }
 
-function installedVersion(app: string, name: string): string {
-  return readJson(path.join(app, 'node_modules', name, 'package.json')).version;
+function installedManifest(app: string, name: string) {
+  return readJson(path.join(app, 'node_modules', name, 'package.json'));
 }
 
 /** Parsed JSON, untyped: only ever package.json fields we know are there. */
