@@ -7,14 +7,12 @@
 //
 // Every run gets a fresh copy of the same cached nest12-esm app (copy time not timed). Exits
 // non-zero only when a command fails; a missed target is reported as MISSED.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import ts from 'typescript';
+import { ROOT, loadAppHelpers } from '../scripts/load-app-helpers.mjs';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(ROOT, 'bench/results/generation.json');
 const KIND = 'nest12-esm';
 // `nest g` exits 0 even when the schematic fails, so success is "exit 0 and this file exists".
@@ -25,22 +23,6 @@ const COMMANDS = [
   { id: 'cli', label: 'B', bin: 'realtime-schematics', args: ['gateway', 'chat'], target: 0.35 },
   { id: 'nest-c', label: 'C', bin: 'nest', args: ['g', '-c', 'realtime-schematics', 'gateway', 'chat'], target: 1.1 },
 ];
-
-/**
- * test/support/apps.ts is the one implementation of "prepare / copy an app" (the e2e tests use it
- * through ts-jest). It imports only Node built-ins, so transpiling it is all it takes to load it here.
- */
-function loadAppHelpers() {
-  const source = path.join(ROOT, 'test/support/apps.ts');
-  const { outputText } = ts.transpileModule(readFileSync(source, 'utf8'), {
-    fileName: source,
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-  });
-  const compiled = path.join(ROOT, '.cache/bench/apps.cjs');
-  mkdirSync(path.dirname(compiled), { recursive: true });
-  writeFileSync(compiled, outputText);
-  return createRequire(import.meta.url)(compiled);
-}
 
 function parseOptions() {
   const { values } = parseArgs({

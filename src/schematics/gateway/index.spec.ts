@@ -303,6 +303,23 @@ describe('gateway schematic', () => {
     });
   });
 
+  describe('layout', () => {
+    it.each([['chat'], ['admin/notification-center-events']])(
+      'writes files that Prettier (the Nest default config) leaves unchanged, for %j',
+      async (name) => {
+        const prettier = await import('prettier');
+        const tree = createAppTree('esm');
+        const existing = new Set(tree.files);
+        const { tree: result } = await generate(tree, { name });
+        const options = JSON.parse(result.readContent('/.prettierrc'));
+        for (const file of result.files.filter((path) => !existing.has(path))) {
+          const text = result.readContent(file);
+          expect({ file, text: await prettier.format(text, { ...options, filepath: file }) }).toEqual({ file, text });
+        }
+      },
+    );
+  });
+
   describe('--format', () => {
     it("runs Prettier with the app's own configuration", async () => {
       const tree = createAppTree('esm');
