@@ -13,6 +13,15 @@ export interface DependencyRequest {
 
 const LATEST_NEST_MAJOR = '12';
 
+/** What every generated gateway, guard and filter imports at runtime. */
+export const WEBSOCKET_DEPENDENCIES: DependencyRequest[] = [
+  { name: '@nestjs/websockets' },
+  { name: '@nestjs/platform-socket.io' },
+  { name: 'socket.io' },
+  { name: 'class-validator' },
+  { name: 'class-transformer' },
+];
+
 /** The version to write for a package, consistent with the app's Nest major (one manifest). */
 export function versionFor(tree: Tree, name: DependencyName, nestMajor: number | undefined): string {
   if (name === 'socket.io') {

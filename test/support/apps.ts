@@ -84,13 +84,13 @@ const SCAFFOLDS: Record<AppKind, string[]> = {
  */
 function recipe(kind: AppKind) {
   return {
-    revision: 1,
+    revision: 2,
     scaffold: SCAFFOLDS[kind],
     tools: ['@nestjs/cli', '@nestjs/schematics', '@angular-devkit/schematics-cli'].map(
       (name) => `${name}@${installedManifest(REPO_ROOT, name).version}`,
     ),
     // Packages the generated realtime code imports at runtime; @nestjs ones follow the app's Nest major.
-    nestPackages: ['@nestjs/websockets', '@nestjs/platform-socket.io'],
+    nestPackages: ['@nestjs/websockets', '@nestjs/platform-socket.io', '@nestjs/jwt'],
     otherPackages: ['class-validator', 'class-transformer'],
     // The e2e tests talk to the apps with the repo's own socket.io-client; the app gets the same one.
     socketIoClient: readJson(path.join(REPO_ROOT, 'package.json')).devDependencies['socket.io-client'],

@@ -1,9 +1,9 @@
-import { SchematicContext, Tree } from '@angular-devkit/schematics';
+import { Tree } from '@angular-devkit/schematics';
 import * as ts from 'typescript';
 
 /**
- * The one kind of change the AST helpers produce: text inserted at a position of the file as it
- * was read. Files are never reprinted, so user formatting and comments survive every edit.
+ * The one kind of text change the AST helpers produce: text inserted at a position of the file as
+ * it was read. Files are never reprinted, so user formatting and comments survive every edit.
  */
 export interface Insertion {
   path: string;
@@ -12,12 +12,14 @@ export interface Insertion {
 }
 
 /**
- * What a helper wants done. A non-empty `manualSteps` means the file's shape was unexpected: the
- * whole file is then left untouched and the steps are printed, never guessed at.
+ * An import a helper's insertions rely on. Requests are resolved together, once per file, when
+ * the edit is applied, so two helpers needing `@nestjs/common` produce one merged import.
  */
-export interface Edit {
-  insertions: Insertion[];
-  manualSteps: ManualStep[];
+export interface ImportRequest {
+  path: string;
+  symbol: string;
+  from: string;
+  typeOnly?: boolean;
 }
 
 /** A file the tool would not edit, and what the user should do in it by hand. */
@@ -26,45 +28,32 @@ export interface ManualStep {
   step: string;
 }
 
-export const noEdit = (): Edit => ({ insertions: [], manualSteps: [] });
+/**
+ * What a helper wants done. A non-empty `manualSteps` means a file's shape was unexpected: that
+ * whole file is then left untouched and the steps are printed, never guessed at.
+ */
+export interface Edit {
+  insertions: Insertion[];
+  imports: ImportRequest[];
+  manualSteps: ManualStep[];
+}
+
+export const noEdit = (): Edit => ({ insertions: [], imports: [], manualSteps: [] });
 
 export function manualStep(path: string, step: string): Edit {
-  return { insertions: [], manualSteps: [{ path, step }] };
+  return { ...noEdit(), manualSteps: [{ path, step }] };
 }
 
 export function combineEdits(...edits: Edit[]): Edit {
   return {
     insertions: edits.flatMap((edit) => edit.insertions),
+    imports: edits.flatMap((edit) => edit.imports),
     manualSteps: edits.flatMap((edit) => edit.manualSteps),
   };
 }
 
 export function parseSourceFile(tree: Tree, path: string): ts.SourceFile {
   return ts.createSourceFile(path, tree.readText(path), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-}
-
-/**
- * Applies a list of edits once. A file with a manual step gets none of its insertions (half an
- * edit is worse than none); each manual step is printed as a warning and the run still succeeds.
- */
-export function applyEdits(tree: Tree, context: SchematicContext, edit: Edit): void {
-  const blockedFiles = new Set(edit.manualSteps.map(({ path }) => path));
-  for (const { path, step } of edit.manualSteps) {
-    context.logger.warn(`WARNING ${path} was left unchanged: ${step}`);
-  }
-  const byFile = new Map<string, Insertion[]>();
-  for (const insertion of edit.insertions) {
-    if (blockedFiles.has(insertion.path)) continue;
-    byFile.set(insertion.path, [...(byFile.get(insertion.path) ?? []), insertion]);
-  }
-  for (const [path, insertions] of byFile) {
-    const recorder = tree.beginUpdate(path);
-    // Positions refer to the original text; the recorder keeps them stable across insertions.
-    for (const { position, text } of [...insertions].sort((a, b) => a.position - b.position)) {
-      recorder.insertLeft(position, text);
-    }
-    tree.commitUpdate(recorder);
-  }
 }
 
 /** Leading whitespace of the line a node starts on, to indent inserted siblings like their neighbours. */
@@ -81,21 +70,18 @@ export function isMultiline(node: ts.Node): boolean {
 }
 
 /**
- * Insertion that appends `text` as the last element of a list (array elements, import specifiers,
- * object properties), keeping the list's layout: one element per line stays one per line.
+ * Insertion that appends `items` as the last elements of a list (array elements, import
+ * specifiers, object properties, call arguments), keeping the list's layout: one element per line
+ * stays one per line.
  */
-export function appendToList(
-  path: string,
-  container: ts.Node,
-  elements: ts.NodeArray<ts.Node>,
-  text: string,
-): Insertion {
+export function appendToList(path: string, container: ts.Node, elements: ts.NodeArray<ts.Node>, items: string[]): Insertion {
   if (elements.length === 0) {
     // `[]` → `[x]`; `{}` → `{ x }`, as Prettier writes them.
-    const padding = ts.isArrayLiteralExpression(container) ? '' : ' ';
-    return { path, position: container.getStart() + 1, text: `${padding}${text}${padding}` };
+    const padding = ts.isArrayLiteralExpression(container) || ts.isCallExpression(container) ? '' : ' ';
+    const position = ts.isCallExpression(container) ? container.arguments.pos : container.getStart() + 1;
+    return { path, position, text: `${padding}${items.join(', ')}${padding}` };
   }
   const last = elements[elements.length - 1];
   const separator = isMultiline(container) ? `,\n${indentationOf(last)}` : ', ';
-  return { path, position: last.getEnd(), text: `${separator}${text}` };
+  return { path, position: last.getEnd(), text: `${separator}${items.join(separator)}` };
 }

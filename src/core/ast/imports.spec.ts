@@ -1,14 +1,16 @@
 import * as ts from 'typescript';
-import { addImport, findImportedName } from './imports';
+import { noEdit } from './edits';
+import { addImport, findImportedName, importInsertions } from './imports';
 
 function parse(text: string): ts.SourceFile {
   return ts.createSourceFile('/src/app.module.ts', text, ts.ScriptTarget.Latest, true);
 }
 
-/** Applies the insertions of an addImport result to the text it was computed on. */
-function importInto(text: string, symbol: string, specifier: string): string {
-  const { edit } = addImport(parse(text), symbol, specifier);
-  return [...edit.insertions]
+/** Resolves import requests for `symbols` and applies the insertions to the text they were computed on. */
+function importInto(text: string, symbol: string | string[], specifier: string): string {
+  const source = parse(text);
+  const requests = [symbol].flat().flatMap((name) => addImport(source, name, specifier).edit.imports);
+  return importInsertions(source, requests)
     .sort((a, b) => b.position - a.position)
     .reduce((result, { position, text: inserted }) => result.slice(0, position) + inserted + result.slice(position), text);
 }
@@ -38,9 +40,13 @@ describe('addImport', () => {
     expect(importInto("import type { A } from 'x';\n", 'B', 'x')).toBe("import type { A } from 'x';\nimport { B } from 'x';\n");
   });
 
+  it('merges several requests for one module into one import', () => {
+    expect(importInto("import { A } from 'a';\n", ['B', 'C', 'B'], 'b')).toBe("import { A } from 'a';\nimport { B, C } from 'b';\n");
+  });
+
   it('changes nothing when the symbol is already imported', () => {
     const source = parse("import { Module } from '@nestjs/common';\n");
-    expect(addImport(source, 'Module', '@nestjs/common')).toEqual({ edit: { insertions: [], manualSteps: [] }, localName: 'Module' });
+    expect(addImport(source, 'Module', '@nestjs/common')).toEqual({ edit: noEdit(), localName: 'Module' });
   });
 });
 

@@ -1,7 +1,7 @@
 import * as ts from 'typescript';
-import { Edit, Insertion, appendToList } from './edits';
+import { Edit, ImportRequest, Insertion, appendToList, noEdit } from './edits';
 
-/** A symbol imported from a module: what to insert (if anything) and the name to use in code. */
+/** A symbol a helper uses: the import it needs (if any) and the name to write in code. */
 export interface ImportedSymbol {
   edit: Edit;
   /** How the file refers to the symbol: its alias, `ns.Symbol` under a namespace import, or the name. */
@@ -27,42 +27,72 @@ function importsFrom(source: ts.SourceFile, moduleSpecifier: string): ts.ImportD
  * The local name under which `symbol` from `moduleSpecifier` is already imported, if it is:
  * `import { Module as NestModule }` → `NestModule`; `import * as common` → `common.Module`.
  */
-export function findImportedName(source: ts.SourceFile, symbol: string, moduleSpecifier: string): string | undefined {
+export function findImportedName(
+  source: ts.SourceFile,
+  symbol: string,
+  moduleSpecifier: string,
+  options: { typeOnly?: boolean } = {},
+): string | undefined {
   for (const declaration of importsFrom(source, moduleSpecifier)) {
     const bindings = declaration.importClause?.namedBindings;
-    if (!bindings || declaration.importClause?.isTypeOnly) continue;
+    // A type-only import serves a type position, never a value one.
+    if (!bindings || (declaration.importClause?.isTypeOnly && !options.typeOnly)) continue;
     if (ts.isNamespaceImport(bindings)) return `${bindings.name.text}.${symbol}`;
-    const element = bindings.elements.find((item) => (item.propertyName ?? item.name).text === symbol && !item.isTypeOnly);
+    const element = bindings.elements.find(
+      (item) => (item.propertyName ?? item.name).text === symbol && (options.typeOnly || !item.isTypeOnly),
+    );
     if (element) return element.name.text;
   }
   return undefined;
 }
 
-/**
- * Imports `symbol` from `moduleSpecifier` unless it already is: merges into an existing named
- * import from that module, else adds an import after the last one. Running it twice changes nothing.
- */
-export function addImport(source: ts.SourceFile, symbol: string, moduleSpecifier: string): ImportedSymbol {
-  const path = source.fileName;
-  const existing = findImportedName(source, symbol, moduleSpecifier);
-  if (existing) {
-    return { edit: { insertions: [], manualSteps: [] }, localName: existing };
-  }
-  const mergeTarget = importsFrom(source, moduleSpecifier).find((declaration) => {
-    const bindings = declaration.importClause?.namedBindings;
-    return bindings && ts.isNamedImports(bindings) && !declaration.importClause?.isTypeOnly;
-  });
-  const bindings = mergeTarget?.importClause?.namedBindings;
-  const insertion: Insertion =
-    bindings && ts.isNamedImports(bindings)
-      ? appendToList(path, bindings, bindings.elements, symbol)
-      : newImportStatement(source, `import { ${symbol} } from '${moduleSpecifier}';`);
-  return { edit: { insertions: [insertion], manualSteps: [] }, localName: symbol };
+/** The name to use for `symbol`, and the import to add when it is not imported yet. */
+export function addImport(
+  source: ts.SourceFile,
+  symbol: string,
+  from: string,
+  options: { typeOnly?: boolean } = {},
+): ImportedSymbol {
+  const existing = findImportedName(source, symbol, from, options);
+  if (existing) return { edit: noEdit(), localName: existing };
+  return { edit: { ...noEdit(), imports: [{ path: source.fileName, symbol, from, typeOnly: options.typeOnly }] }, localName: symbol };
 }
 
-function newImportStatement(source: ts.SourceFile, statement: string): Insertion {
-  const lastImport = [...source.statements].reverse().find(ts.isImportDeclaration);
-  return lastImport
-    ? { path: source.fileName, position: lastImport.getEnd(), text: `\n${statement}` }
-    : { path: source.fileName, position: 0, text: `${statement}\n` };
+/**
+ * Turns one file's import requests into insertions: per module, missing symbols are merged into an
+ * existing named import of the same kind (value, or `import type`), else one import is added after
+ * the last one. Requests already satisfied, or repeated, add nothing.
+ */
+export function importInsertions(source: ts.SourceFile, requests: ImportRequest[]): Insertion[] {
+  const groups = new Map<string, { from: string; typeOnly: boolean; symbols: string[] }>();
+  for (const { symbol, from, typeOnly = false } of requests) {
+    if (findImportedName(source, symbol, from, { typeOnly })) continue;
+    const key = `${typeOnly}:${from.replace(/\.(js|ts)$/, '')}`;
+    const group = groups.get(key) ?? { from, typeOnly, symbols: [] };
+    if (!group.symbols.includes(symbol)) group.symbols.push(symbol);
+    groups.set(key, group);
+  }
+  const newStatements: string[] = [];
+  const insertions: Insertion[] = [];
+  for (const { from, typeOnly, symbols } of groups.values()) {
+    const mergeTarget = importsFrom(source, from).find((declaration) => {
+      const bindings = declaration.importClause?.namedBindings;
+      return bindings && ts.isNamedImports(bindings) && (declaration.importClause?.isTypeOnly ?? false) === typeOnly;
+    });
+    const bindings = mergeTarget?.importClause?.namedBindings;
+    if (bindings && ts.isNamedImports(bindings)) {
+      insertions.push(appendToList(source.fileName, bindings, bindings.elements, symbols));
+    } else {
+      newStatements.push(`import ${typeOnly ? 'type ' : ''}{ ${symbols.join(', ')} } from '${from}';`);
+    }
+  }
+  if (newStatements.length > 0) {
+    const lastImport = [...source.statements].reverse().find(ts.isImportDeclaration);
+    insertions.push(
+      lastImport
+        ? { path: source.fileName, position: lastImport.getEnd(), text: newStatements.map((line) => `\n${line}`).join('') }
+        : { path: source.fileName, position: 0, text: newStatements.map((line) => `${line}\n`).join('') },
+    );
+  }
+  return insertions;
 }

@@ -2,7 +2,8 @@ import { Rule, SchematicContext, SchematicsException, Tree } from '@angular-devk
 import { posix } from 'node:path';
 import * as ts from 'typescript';
 import { relativeImport } from '../naming';
-import { Edit, appendToList, applyEdits, combineEdits, manualStep, noEdit, parseSourceFile } from './edits';
+import { applyEdits } from './apply';
+import { Edit, appendToList, combineEdits, manualStep, noEdit, parseSourceFile } from './edits';
 import { addImport, findImportedName } from './imports';
 
 export type ModuleArray = 'providers' | 'imports' | 'controllers' | 'exports';
@@ -38,9 +39,9 @@ export function addToModuleArray(
     return noEdit();
   }
   const registration = list
-    ? appendToList(modulePath, list, list.elements, imported.localName)
-    : appendToList(modulePath, metadata, metadata.properties, `${key}: [${imported.localName}]`);
-  return combineEdits(imported.edit, { insertions: [registration], manualSteps: [] });
+    ? appendToList(modulePath, list, list.elements, [imported.localName])
+    : appendToList(modulePath, metadata, metadata.properties, [`${key}: [${imported.localName}]`]);
+  return combineEdits(imported.edit, { ...noEdit(), insertions: [registration] });
 }
 
 function findModuleMetadata(source: ts.SourceFile, decoratorName: string): ts.Expression | undefined {

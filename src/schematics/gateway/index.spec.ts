@@ -36,12 +36,17 @@ describe('gateway schematic', () => {
         '/src/chat/chat.gateway.ts',
         '/src/chat/dto/chat-message.dto.ts',
         '/src/realtime/realtime-socket.ts',
+        '/src/realtime/ws-exception.filter.spec.ts',
+        '/src/realtime/ws-exception.filter.ts',
         '/test/chat.gateway.e2e-spec.ts',
       ]);
       const gateway = result.readContent('/src/chat/chat.gateway.ts');
       expect(gateway).toContain("@WebSocketGateway({ namespace: 'chat' })");
       expect(gateway).toContain('export class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {');
       expect(gateway).toContain("@SubscribeMessage('message')");
+      // The exception filter is on by default: every handler error reaches the client's ack.
+      expect(gateway).toContain("@UseFilters(WsExceptionFilter)\nexport class ChatGateway");
+      expect(gateway).not.toContain('UseGuards');
       expect(gateway).toContain('return { ok: true };');
       expect(gateway).not.toMatch(/\bany\b/);
       expect(result.readContent('/src/chat/dto/chat-message.dto.ts')).toContain('@MaxLength(1000)');
@@ -242,6 +247,30 @@ describe('gateway schematic', () => {
       expect(overridden.exists('/test/news.gateway.e2e-spec.ts')).toBe(true);
     });
 
+    it('applies auth and turns the filter off when the conventions say so, generating the shared pieces once', async () => {
+      const tree = createAppTree('esm');
+      tree.create('/realtime.json', JSON.stringify({ auth: { enabled: true }, filter: { enabled: false } }));
+      const { tree: result } = await generate(tree, { name: 'chat' });
+      const gateway = result.readContent('/src/chat/chat.gateway.ts');
+      expect(gateway).toContain("@WebSocketGateway({ namespace: 'chat' })\n@UseGuards(WsAuthGuard)\nexport class ChatGateway");
+      expect(gateway).toContain('namespace.use(this.wsAuth.handshake);');
+      expect(gateway).not.toContain('UseFilters');
+      expect(result.exists('/src/realtime/ws-exception.filter.ts')).toBe(false);
+      for (const file of ['ws-auth.guard.ts', 'ws-auth.middleware.ts', 'ws-auth.module.ts']) {
+        expect(result.exists(`/src/realtime/${file}`)).toBe(true);
+      }
+      const module = result.readContent('/src/app.module.ts');
+      expect(module).toContain('imports: [WsAuthModule],');
+      expect(occurrences(module, "import { WsAuthModule } from './realtime/ws-auth.module.js';")).toBe(1);
+      expect(JSON.parse(result.readContent('/package.json')).dependencies['@nestjs/jwt']).toBe('^12.0.2');
+
+      // A second gateway reuses the shared pieces, and a team's edit to them survives.
+      result.overwrite('/src/realtime/ws-auth.guard.ts', '// ours\n');
+      const { tree: second } = await generate(result, { name: 'news' });
+      expect(second.readContent('/src/realtime/ws-auth.guard.ts')).toBe('// ours\n');
+      expect(occurrences(second.readContent('/src/app.module.ts'), 'WsAuthModule]')).toBe(1);
+    });
+
     it.each([
       [{ e2eSpec: 'yes' }, 'realtime.json: "e2eSpec" must be boolean.'],
       [{ gateway: { messageMaxLength: 0 } }, 'realtime.json: "gateway.messageMaxLength" must be >= 1.'],
@@ -304,11 +333,17 @@ describe('gateway schematic', () => {
   });
 
   describe('layout', () => {
-    it.each([['chat'], ['admin/notification-center-events']])(
-      'writes files that Prettier (the Nest default config) leaves unchanged, for %j',
-      async (name) => {
+    it.each([
+      ['chat', {}],
+      ['admin/notification-center-events', {}],
+      ['chat', { auth: { enabled: true, allowQueryToken: true } }],
+      ['admin/notification-center-events', { auth: { enabled: true }, filter: { enabled: false } }],
+    ])(
+      'writes files that Prettier (the Nest default config) leaves unchanged, for %j with conventions %j',
+      async (name, conventions) => {
         const prettier = await import('prettier');
         const tree = createAppTree('esm');
+        tree.create('/realtime.json', JSON.stringify(conventions));
         const existing = new Set(tree.files);
         const { tree: result } = await generate(tree, { name });
         const options = JSON.parse(result.readContent('/.prettierrc'));

@@ -3,11 +3,12 @@ import { posix } from 'node:path';
 import { resolveAppContext } from '../../core/app-context';
 import { registerInModule } from '../../core/ast/modules';
 import { loadConventions, pick } from '../../core/conventions';
-import { addDependencies } from '../../core/dependencies';
+import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { formatChangedFiles } from '../../core/format';
-import { layoutFor } from '../../core/layout';
 import { writeTemplates } from '../../core/generate';
+import { layoutFor } from '../../core/layout';
 import { relativeImport, resolveLocation } from '../../core/naming';
+import { authPiece, filterPiece, importFrom, writeAuthPiece, writeFilterPiece } from '../../core/pieces';
 import { sharedFolder, writeSharedSocket } from '../../core/shared';
 import type { GatewayOptions } from './schema';
 
@@ -18,12 +19,15 @@ export function gateway(options: GatewayOptions): Rule {
     const flat = pick(options.flat, conventions.flat);
     const location = resolveLocation(options.name, { path: options.path, sourceRoot: app.sourceRoot, flat });
     const spec = pick(options.spec, conventions.spec);
-    const e2eSpec = pick(options.e2eSpec, conventions.e2eSpec);
     const specFileSuffix = options.specFileSuffix ?? 'spec';
+    const e2eSpec = pick(options.e2eSpec, conventions.e2eSpec);
     const gatewayFile = `${location.directory}/${location.fileName}.gateway`;
     const e2eFolder = posix.join(app.e2eRoot, location.group);
     const e2eFile = `${e2eFolder}/${location.fileName}.gateway.e2e-spec`;
-    const shared = sharedFolder(app, conventions);
+    // Shared pieces the conventions turn on: generated once (an existing copy is the team's), then applied.
+    const auth = conventions.auth.enabled ? authPiece(app, conventions) : undefined;
+    const filter = conventions.filter.enabled ? filterPiece(app, conventions) : undefined;
+    const sharedPieces = { policy: { kind: 'shared' }, spec, specFileSuffix } as const;
 
     const variables = {
       ...location,
@@ -32,28 +36,36 @@ export function gateway(options: GatewayOptions): Rule {
       specFileSuffix,
       messageMaxLength: conventions.gateway.messageMaxLength,
       layout: layoutFor(tree),
-      sharedSocketFromUnit: relativeImport(gatewayFile, `${shared}/realtime-socket`, app.importSuffix),
+      commonImports: ['Logger', 'UsePipes', 'ValidationPipe', ...(auth ? ['Inject', 'UseGuards'] : []), ...(filter ? ['UseFilters'] : [])].sort(),
+      sharedSocketFromUnit: relativeImport(gatewayFile, `${sharedFolder(app, conventions)}/realtime-socket`, app.importSuffix),
       gatewayFromE2e: relativeImport(e2eFile, gatewayFile, app.importSuffix),
+      auth: auth && {
+        property: auth.property,
+        guard: { name: auth.guard.name, fromUnit: importFrom(app, gatewayFile, auth.guard) },
+        middleware: { name: auth.middleware.name, fromUnit: importFrom(app, gatewayFile, auth.middleware) },
+        module: { name: auth.module.name, fromE2e: importFrom(app, e2eFile, auth.module) },
+      },
+      filter: filter && { name: filter.filter.name, fromUnit: importFrom(app, gatewayFile, filter.filter) },
     };
     const owned = { kind: 'owned', force: options.force ?? false } as const;
+    const register = (key: 'providers' | 'imports', className: string, file: string) =>
+      registerInModule({ key, className, file, directory: location.directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module });
 
     return chain([
       writeSharedSocket(app, conventions),
+      auth ? writeAuthPiece(tree, app, conventions, auth, sharedPieces) : noop(),
+      filter ? writeFilterPiece(tree, app, filter, sharedPieces) : noop(),
       writeTemplates(
         { folder: 'gateway/files', destination: location.directory, variables, skip: (path) => !spec && path.includes('__specFileSuffix__') },
         owned,
       ),
       e2eSpec ? writeTemplates({ folder: 'gateway/e2e', destination: e2eFolder, variables }, owned) : noop(),
-      options.skipImport
-        ? noop()
-        : registerInModule({ key: 'providers', className: `${location.className}Gateway`, file: gatewayFile, directory: location.directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module }),
+      options.skipImport ? noop() : register('providers', `${location.className}Gateway`, gatewayFile),
+      options.skipImport || !auth ? noop() : register('imports', auth.module.name, auth.module.file),
       addDependencies(
         [
-          { name: '@nestjs/websockets' },
-          { name: '@nestjs/platform-socket.io' },
-          { name: 'socket.io' },
-          { name: 'class-validator' },
-          { name: 'class-transformer' },
+          ...WEBSOCKET_DEPENDENCIES,
+          ...(auth ? [{ name: '@nestjs/jwt' as const }] : []),
           ...(e2eSpec ? [{ name: 'socket.io-client' as const, dev: true }] : []),
         ],
         options,
