@@ -85,6 +85,19 @@ export class ChatGateway {
     expect(snapshotTree(tree)).toEqual(before);
   });
 
+  it('names the specs written for the unguarded gateway, without editing them', async () => {
+    const tree = appWithGateway(PLAIN_GATEWAY);
+    tree.create('/src/chat/chat.gateway.spec.ts', '// unit\n');
+    tree.create('/test/chat.gateway.e2e-spec.ts', '// e2e\n');
+    const { tree: result, warnings } = await run('ws-guard', tree, { gateway: 'chat' });
+    expect(result.readContent('/src/chat/chat.gateway.spec.ts')).toBe('// unit\n');
+    expect(warnings.map((warning) => warning.split(' was ')[0])).toEqual([
+      'WARNING src/chat/chat.gateway.spec.ts',
+      'WARNING test/chat.gateway.e2e-spec.ts',
+    ]);
+    expect((await run('ws-guard', result, { gateway: 'chat' })).warnings).toEqual([]);
+  });
+
   it('joins an existing @UseGuards and afterInit, under aliased imports', async () => {
     const source = `import { UseGuards as Guards } from '@nestjs/common';
 import { WebSocketGateway as Gateway } from '@nestjs/websockets';

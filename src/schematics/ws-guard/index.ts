@@ -35,14 +35,12 @@ export function wsGuard(options: WsGuardOptions): Rule {
 export function applyAuthToGateway(app: AppContext, gatewayName: string, auth: AuthPiece, skipImport: boolean): Rule {
   return (tree: Tree, context: SchematicContext) => {
     const gateway = findGateway(tree, app.sourceRoot, gatewayName);
-    applyEdits(
-      tree,
-      context,
-      combineEdits(
-        addClassDecoratorArgument(gateway, { name: 'UseGuards', from: '@nestjs/common' }, { name: auth.guard.name, from: importFrom(app, gateway.path, auth.guard) }),
-        addHandshakeMiddleware(gateway, { name: auth.middleware.name, from: importFrom(app, gateway.path, auth.middleware) }, auth.property),
-      ),
+    const edit = combineEdits(
+      addClassDecoratorArgument(gateway, { name: 'UseGuards', from: '@nestjs/common' }, { name: auth.guard.name, from: importFrom(app, gateway.path, auth.guard) }),
+      addHandshakeMiddleware(gateway, { name: auth.middleware.name, from: importFrom(app, gateway.path, auth.middleware) }, auth.property),
     );
+    applyEdits(tree, context, edit);
+    if (edit.insertions.length > 0 && edit.manualSteps.length === 0) warnAboutSpecs(tree, context, app, gateway.path, auth);
     if (skipImport) return;
     return registerInModule({
       key: 'imports',
@@ -53,4 +51,24 @@ export function applyAuthToGateway(app: AppContext, gatewayName: string, auth: A
       importSuffix: app.importSuffix,
     });
   };
+}
+
+/**
+ * Specs written for the gateway before it was guarded are the team's files: they are not edited,
+ * but each one is named with what it now needs.
+ */
+function warnAboutSpecs(tree: Tree, context: SchematicContext, app: AppContext, gatewayPath: string, auth: AuthPiece): void {
+  const base = posix.basename(gatewayPath, '.ts');
+  const specs: string[] = [];
+  for (const folder of [posix.dirname(gatewayPath), app.e2eRoot]) {
+    tree.getDir(folder).visit((path) => {
+      const file = posix.basename(path);
+      if (file.startsWith(`${base}.`) && file.endsWith('spec.ts') && !path.includes('/node_modules/')) specs.push(path.slice(1));
+    });
+  }
+  for (const spec of [...new Set(specs)]) {
+    context.logger.warn(
+      `WARNING ${spec} was written for the unguarded gateway: provide ${auth.middleware.name} (or import ${auth.module.name} with JWT_SECRET set) in its testing module, and connect with a token in \`auth.token\`.`,
+    );
+  }
 }
