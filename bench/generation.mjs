@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT, loadAppHelpers } from '../scripts/load-app-helpers.mjs';
+import { median } from './stats.mjs';
 
 const RESULTS = path.join(ROOT, 'bench/results/generation.json');
 const KIND = 'nest12-esm';
@@ -141,11 +142,6 @@ function describe(command) {
   return [command.bin, ...command.args].join(' ');
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function round1(ms) {
   return Math.round(ms * 10) / 10;

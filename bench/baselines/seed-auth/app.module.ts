@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { ChatGateway } from './chat.gateway.js';
+import { WsAuthGuard } from './ws-auth.guard.js';
+
+@Module({
+  imports: [JwtModule.register({ secret: process.env.JWT_SECRET })],
+  providers: [ChatGateway, WsAuthGuard],
+})
+export class AppModule {}
