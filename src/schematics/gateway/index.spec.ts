@@ -337,7 +337,8 @@ describe('gateway schematic', () => {
       ['chat', {}],
       ['admin/notification-center-events', {}],
       ['chat', { auth: { enabled: true, allowQueryToken: true } }],
-      ['admin/notification-center-events', { auth: { enabled: true }, filter: { enabled: false } }],
+      ['admin/notification-center-events', { auth: { enabled: true }, filter: { enabled: false }, rooms: { enabled: true } }],
+      ['chat', { rooms: { enabled: true } }],
     ])(
       'writes files that Prettier (the Nest default config) leaves unchanged, for %j with conventions %j',
       async (name, conventions) => {

@@ -1,4 +1,4 @@
-import { Rule, Tree, chain, noop } from '@angular-devkit/schematics';
+import { Rule, Tree, chain, noop, schematic } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
 import { resolveAppContext } from '../../core/app-context';
 import { registerInModule } from '../../core/ast/modules';
@@ -62,6 +62,20 @@ export function gateway(options: GatewayOptions): Rule {
       e2eSpec ? writeTemplates({ folder: 'gateway/e2e', destination: e2eFolder, variables }, owned) : noop(),
       options.skipImport ? noop() : register('providers', `${location.className}Gateway`, gatewayFile),
       options.skipImport || !auth ? noop() : register('imports', auth.module.name, auth.module.file),
+      conventions.rooms.enabled
+        ? schematic('room-handler', {
+            name: location.fileName,
+            gateway: posix.relative(app.sourceRoot, gatewayFile).replace(/\.gateway$/, ''),
+            spec,
+            specFileSuffix,
+            skipImport: options.skipImport,
+            force: options.force,
+            project: options.project,
+            sourceRoot: options.sourceRoot,
+            module: options.module,
+            skipInstall: true,
+          })
+        : noop(),
       addDependencies(
         [
           ...WEBSOCKET_DEPENDENCIES,
