@@ -1,8 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type Socket, type SocketOptions, type ManagerOptions } from 'socket.io-client';
-import { RunningApp, createTestApp, removeTestApp, run, startApp } from '../support/apps';
+import { RunningApp, createTestApp, removeTestApp, startApp } from '../support/apps';
+import { succeed } from '../support/commands';
+import { TEST_JWT_SECRET, signJwt } from '../support/jwt';
 
 /**
  * ws-guard and ws-filter end to end in a real Nest 12 ESM app: `gateway chat`, then
@@ -10,14 +11,8 @@ import { RunningApp, createTestApp, removeTestApp, run, startApp } from '../supp
  * driven with socket.io-client: refused handshakes on a namespaced gateway, the per-message guard,
  * and every kind of handler error reaching the client as one envelope.
  */
-const SECRET = 'e2e-secret-with-enough-entropy';
-
-/** An HS256 JWT, signed here so the test does not trust the code under test to sign. */
-function sign(payload: Record<string, unknown>, secret = SECRET): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ iat: Math.floor(Date.now() / 1000), ...payload })}`;
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
-}
+const SECRET = TEST_JWT_SECRET;
+const sign = signJwt;
 
 const nowInSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -35,11 +30,6 @@ const TEST_HANDLERS = `
 }
 `;
 
-async function succeed(app: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = await run(command, args, { cwd: app, env: { CI: 'true', NO_COLOR: '1', ...env }, timeoutMs: 240_000 });
-  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
-  return result;
-}
 
 describe('ws-guard and ws-filter in a nest12-esm app', () => {
   let app: string;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import { AppKind, createTestApp, fileSnapshot, jestCapableNodeBinDir, removeTestApp, run, startApp } from '../support/apps';
+import { appBin, succeed } from '../support/commands';
 
 /**
  * The gateway schematic end to end, in real Nest 12 apps (ESM and CommonJS) with the packed
@@ -10,27 +11,15 @@ import { AppKind, createTestApp, fileSnapshot, jestCapableNodeBinDir, removeTest
  */
 const KINDS: AppKind[] = ['nest12-esm', 'nest12-cjs'];
 
-const bin = (app: string, name: string) => join(app, 'node_modules/.bin', name);
 
 /** The three entry points of SPEC §2, each generating `gateway chat`. */
 const ENTRY_POINTS: Record<string, (app: string) => [string, string[]]> = {
-  'own CLI': (app) => [bin(app, 'realtime-schematics'), ['gateway', 'chat']],
-  'nest g -c': (app) => [bin(app, 'nest'), ['g', '-c', 'realtime-schematics', 'gateway', 'chat']],
-  'schematics CLI': (app) => [bin(app, 'schematics'), ['realtime-schematics:gateway', '--name=chat']],
+  'own CLI': (app) => [appBin(app, 'realtime-schematics'), ['gateway', 'chat']],
+  'nest g -c': (app) => [appBin(app, 'nest'), ['g', '-c', 'realtime-schematics', 'gateway', 'chat']],
+  'schematics CLI': (app) => [appBin(app, 'schematics'), ['realtime-schematics:gateway', '--name=chat']],
 };
 
-async function succeed(app: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = await run(command, args, { cwd: app, env: { CI: 'true', NO_COLOR: '1', ...env }, timeoutMs: 240_000 });
-  if (result.code !== 0 || result.timedOut) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
-  }
-  // The Nest CLI and the devkit CLI colour their output even without a terminal.
-  return { ...result, stdout: stripColours(result.stdout) };
-}
 
-function stripColours(text: string): string {
-  return text.replace(/\x1b\[[0-9;]*m/g, '');
-}
 
 function connect(url: string): Promise<Socket> {
   const client = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
@@ -71,10 +60,10 @@ describe.each(KINDS)('gateway in a %s app', (kind) => {
 
   it('compiles under the app’s own strict tsconfig, specs included, and passes its linter', async () => {
     const app = apps['own CLI'];
-    await succeed(app, bin(app, 'tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+    await succeed(app, appBin(app, 'tsc'), ['-p', 'tsconfig.json', '--noEmit']);
     await succeed(app, 'npm', ['run', 'build']);
     await succeed(app, 'npm', ['run', 'lint']);
-    const prettier = await run(bin(app, 'prettier'), ['--check', 'src', 'test'], { cwd: app });
+    const prettier = await run(appBin(app, 'prettier'), ['--check', 'src', 'test'], { cwd: app });
     expect(prettier.stderr + prettier.stdout).toContain('All matched files use Prettier code style!');
   });
 
@@ -127,7 +116,7 @@ describe.each(KINDS)('gateway in a %s app', (kind) => {
   it('changes nothing when run again, and says so', async () => {
     const app = apps['own CLI'];
     const before = await fileSnapshot(app);
-    const again = await succeed(app, bin(app, 'realtime-schematics'), ['gateway', 'chat']);
+    const again = await succeed(app, appBin(app, 'realtime-schematics'), ['gateway', 'chat']);
     expect(again.stdout.trim()).toBe('Nothing to be done.');
     expect(await fileSnapshot(app)).toEqual(before);
   });
@@ -136,7 +125,7 @@ describe.each(KINDS)('gateway in a %s app', (kind) => {
     const app = apps['nest g -c'];
     const before = await fileSnapshot(app);
     for (const args of [['gateway', '../escape'], ['gateway', '2fast'], ['gateway', ''], ['gateway', 'news', '--colour=red'], ['gatewy', 'chat'], ['gateway']]) {
-      const result = await run(bin(app, 'realtime-schematics'), args, { cwd: app, env: { NO_COLOR: '1' } });
+      const result = await run(appBin(app, 'realtime-schematics'), args, { cwd: app, env: { NO_COLOR: '1' } });
       expect({ args, code: result.code }).toEqual({ args, code: 1 });
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toMatch(/^Error: /);
@@ -145,7 +134,7 @@ describe.each(KINDS)('gateway in a %s app', (kind) => {
     const gatewayFile = join(app, 'src/chat/chat.gateway.ts');
     await run('sh', ['-c', `echo '// mine' >> ${gatewayFile}`], { cwd: app });
     const edited = await fileSnapshot(app);
-    const conflict = await run(bin(app, 'realtime-schematics'), ['gateway', 'chat'], { cwd: app });
+    const conflict = await run(appBin(app, 'realtime-schematics'), ['gateway', 'chat'], { cwd: app });
     expect(conflict.code).toBe(1);
     expect(conflict.stderr).toContain('src/chat/chat.gateway.ts already exists with different content');
     expect(await fileSnapshot(app)).toEqual(edited);
@@ -155,15 +144,15 @@ describe.each(KINDS)('gateway in a %s app', (kind) => {
   it('writes nothing with --dry-run and prints help from the schema', async () => {
     const app = apps['schematics CLI'];
     const before = await fileSnapshot(app);
-    const dry = await succeed(app, bin(app, 'realtime-schematics'), ['gateway', 'live', '--dry-run']);
+    const dry = await succeed(app, appBin(app, 'realtime-schematics'), ['gateway', 'live', '--dry-run']);
     expect(dry.stdout).toContain('CREATE src/live/live.gateway.ts');
     expect(dry.stdout).toContain('Dry run: nothing was written.');
     expect(await fileSnapshot(app)).toEqual(before);
 
-    const help = await succeed(app, bin(app, 'realtime-schematics'), ['gateway', '--help']);
+    const help = await succeed(app, appBin(app, 'realtime-schematics'), ['gateway', '--help']);
     expect(help.stdout).toContain('Usage: realtime-schematics gateway [name] [options]');
     expect(help.stdout).toContain('--spec-file-suffix <string>');
-    const globalHelp = await succeed(app, bin(app, 'realtime-schematics'), ['--help']);
+    const globalHelp = await succeed(app, appBin(app, 'realtime-schematics'), ['--help']);
     expect(globalHelp.stdout).toContain('e.g. realtime-schematics gateway chat');
   });
 });
