@@ -6,11 +6,10 @@
 //
 //   node bench/runtime-ack.mjs [--rounds=3] [--clients=16] [--requests=1500]
 import { createHmac } from 'node:crypto';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { io } from 'socket.io-client';
-import { ROOT, loadAppHelpers } from '../scripts/load-app-helpers.mjs';
+import { ROOT } from '../scripts/load-app-helpers.mjs';
+import { apps, baselineApp, connect, generatedApp } from './runtime-apps.mjs';
 import { median, percentile, printTable, processCpuMs, writeResults } from './stats.mjs';
 
 const SECRET = 'bench-secret-bench-secret-bench-secret';
@@ -21,10 +20,7 @@ const PING_HANDLER = `
   ping(): WsOk {
     return { ok: true };
   }
-}
 `;
-
-const apps = loadAppHelpers();
 
 function sign(sub) {
   const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -32,44 +28,9 @@ function sign(sub) {
   return `${body}.${createHmac('sha256', SECRET).update(body).digest('base64url')}`;
 }
 
-async function mustRun(dir, command, args) {
-  const result = await apps.run(command, args, { cwd: dir, env: { CI: 'true', NO_COLOR: '1' } });
-  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${dir}:\n${result.stdout}\n${result.stderr}`);
-}
-
-/** The app the schematics generate: auth on in realtime.json, then `gateway chat`, plus `ping`. */
-async function generatedApp() {
-  const dir = await apps.createTestApp('nest12-esm');
-  writeFileSync(path.join(dir, 'realtime.json'), JSON.stringify({ auth: { enabled: true } }));
-  await mustRun(dir, path.join(dir, 'node_modules/.bin/realtime-schematics'), ['gateway', 'chat']);
-  const gatewayFile = path.join(dir, 'src/chat/chat.gateway.ts');
-  const gateway = readFileSync(gatewayFile, 'utf8');
-  writeFileSync(gatewayFile, gateway.slice(0, gateway.lastIndexOf('}')) + PING_HANDLER.trimStart());
-  await mustRun(dir, 'npm', ['run', 'build']);
-  return dir;
-}
-
-/** The seed-pattern baseline from bench/baselines/seed-auth, in a copy of the same app. */
-async function seedApp() {
-  const dir = await apps.createTestApp('nest12-esm', { installPackage: false });
-  for (const file of ['app.module.ts', 'chat.gateway.ts', 'ws-auth.guard.ts']) {
-    copyFileSync(path.join(ROOT, 'bench/baselines/seed-auth', file), path.join(dir, 'src', file));
-  }
-  await mustRun(dir, 'npm', ['run', 'build']);
-  return dir;
-}
-
-function connect(url, token) {
-  const socket = io(url, { auth: { token }, transports: ['websocket'], forceNew: true, reconnection: false });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
 /** Each client keeps WINDOW pings in flight until it has sent `requests`; returns acks/s, p99, CPU. */
 async function load(server, clients, requests) {
-  const sockets = await Promise.all(Array.from({ length: clients }, (_, i) => connect(`${server.url}/chat`, sign(`user-${i}`))));
+  const sockets = await Promise.all(Array.from({ length: clients }, (_, i) => connect(`${server.url}/chat`, { auth: { token: sign(`user-${i}`) } })));
   const latencies = [];
   const cpuBefore = processCpuMs(server.pid);
   const started = performance.now();
@@ -98,8 +59,8 @@ async function main() {
   const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, clients: { type: 'string', default: '16' }, requests: { type: 'string', default: '1500' } } });
   const [rounds, clients, requests] = [values.rounds, values.clients, values.requests].map(Number);
   const variants = [
-    { id: 'generated', label: 'A', describe: 'generated gateway (handshake-once auth)', dir: await generatedApp() },
-    { id: 'seed', label: 'B', describe: 'seed baseline (JWT verified per message)', dir: await seedApp() },
+    { id: 'generated', label: 'A', describe: 'generated gateway (handshake-once auth)', dir: await generatedApp({ auth: { enabled: true } }, PING_HANDLER) },
+    { id: 'seed', label: 'B', describe: 'seed baseline (JWT verified per message)', dir: await baselineApp('seed-auth') },
   ];
   const samples = new Map(variants.map((variant) => [variant.id, []]));
   try {

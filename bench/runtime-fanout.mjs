@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// Room fan-out: ≥200 subscribers in one room, one of them posting a fixed number of roomMessages
+// (a few in flight). Deliveries/s and p99 delivery latency of the generated room handler versus the
+// seeds' hand-written room gateway and a plain socket.io server with the same events. Real apps,
+// built and started; rounds rotate the order.
+//
+//   node bench/runtime-fanout.mjs [--rounds=3] [--subscribers=200] [--messages=300]
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT } from '../scripts/load-app-helpers.mjs';
+import { apps, baselineApp, connect, generatedApp, plainSocketIoApp } from './runtime-apps.mjs';
+import { median, percentile, printTable, processCpuMs, writeResults } from './stats.mjs';
+
+const ROOM = 'bench';
+const IN_FLIGHT = 4;
+const TARGETS = { seed: 1.0, plain: 0.8 };
+
+/** Joins every subscriber, then posts `messages` from the first; resolves when all are delivered. */
+async function fanOut(server, subscribers, messages) {
+  const sockets = [];
+  for (let i = 0; i < subscribers; i += 50) {
+    sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, subscribers - i) }, () => connect(`${server.url}/chat`)))));
+  }
+  for (const socket of sockets) {
+    const ack = await socket.timeout(10_000).emitWithAck('joinRoom', { room: ROOM });
+    if (!ack?.ok) throw new Error(`joinRoom refused: ${JSON.stringify(ack)}`);
+  }
+  const sentAt = new Map();
+  const latencies = [];
+  const expected = subscribers * messages;
+  let allDelivered;
+  const done = new Promise((resolve) => (allDelivered = resolve));
+  for (const socket of sockets) {
+    socket.on('roomMessage', ({ text }) => {
+      latencies.push(performance.now() - sentAt.get(text));
+      if (latencies.length === expected) allDelivered();
+    });
+  }
+  const [publisher] = sockets;
+  const cpuBefore = processCpuMs(server.pid);
+  const started = performance.now();
+  let next = 0;
+  const lane = async () => {
+    while (next < messages) {
+      const text = String(next++);
+      sentAt.set(text, performance.now());
+      const ack = await publisher.timeout(30_000).emitWithAck('roomMessage', { room: ROOM, text });
+      if (!ack?.ok) throw new Error(`roomMessage refused: ${JSON.stringify(ack)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${latencies.length}/${expected} delivered`)), 60_000))]);
+  const seconds = (performance.now() - started) / 1000;
+  const cpuMs = processCpuMs(server.pid) - cpuBefore;
+  sockets.forEach((socket) => socket.disconnect());
+  return { deliveriesPerSecond: expected / seconds, p99Ms: percentile(latencies, 99), serverCpuUsPerDelivery: (cpuMs * 1000) / expected };
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, subscribers: { type: 'string', default: '200' }, messages: { type: 'string', default: '300' } } });
+  const [rounds, subscribers, messages] = [values.rounds, values.subscribers, values.messages].map(Number);
+  const variants = [
+    { id: 'generated', label: 'A', describe: 'generated room handler (validated, filtered)', dir: await generatedApp({ rooms: { enabled: true } }) },
+    { id: 'seed', label: 'B', describe: "seeds' room gateway", dir: await baselineApp('seed-rooms') },
+    { id: 'plain', label: 'C', describe: 'plain socket.io, same events', dir: await plainSocketIoApp() },
+  ];
+  const samples = new Map(variants.map((variant) => [variant.id, []]));
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < variants.length; i++) {
+        const variant = variants[(i + round) % variants.length];
+        const server = await apps.startApp(variant.dir);
+        try {
+          await fanOut(server, 20, 20); // warm-up
+          const sample = await fanOut(server, subscribers, messages);
+          samples.get(variant.id).push(sample);
+          process.stderr.write(`${variant.label} round ${round + 1}/${rounds}: ${Math.round(sample.deliveriesPerSecond)} deliveries/s\n`);
+        } finally {
+          await server.stop();
+        }
+      }
+    }
+  } finally {
+    for (const variant of variants) await apps.removeTestApp(variant.dir);
+  }
+  const summary = variants.map((variant) => {
+    const runs = samples.get(variant.id);
+    return {
+      ...variant,
+      deliveriesPerSecond: median(runs.map((run) => run.deliveriesPerSecond)),
+      p99Ms: median(runs.map((run) => run.p99Ms)),
+      serverCpuUsPerDelivery: median(runs.map((run) => run.serverCpuUsPerDelivery)),
+      runs,
+    };
+  });
+  const [generated, ...baselines] = summary;
+  console.log(`\nRoom fan-out: ${subscribers} subscribers in one room, ${messages} messages (${IN_FLIGHT} in flight); medians of ${rounds} rounds\n`);
+  printTable(
+    ['', 'server', 'deliveries/s', 'p99', 'server CPU/delivery', 'A vs it', 'target'],
+    summary.map((row) => {
+      const ratio = row === generated ? undefined : generated.deliveriesPerSecond / row.deliveriesPerSecond;
+      const target = TARGETS[row.id];
+      return [
+        row.label,
+        row.describe,
+        Math.round(row.deliveriesPerSecond),
+        `${row.p99Ms.toFixed(1)} ms`,
+        `${row.serverCpuUsPerDelivery.toFixed(1)} µs`,
+        ratio === undefined ? '' : ratio.toFixed(2),
+        target === undefined ? '' : `>= ${target.toFixed(2)} ${ratio >= target ? 'ok' : 'MISSED'}`,
+      ];
+    }),
+  );
+  writeResults(path.join(ROOT, 'bench/results/fanout.json'), {
+    subscribers,
+    messages,
+    inFlight: IN_FLIGHT,
+    rounds,
+    variants: Object.fromEntries(summary.map(({ id, describe, deliveriesPerSecond, p99Ms, serverCpuUsPerDelivery, runs }) => [id, { describe, deliveriesPerSecond, p99Ms, serverCpuUsPerDelivery, runs }])),
+    ratios: Object.fromEntries(
+      baselines.map((row) => {
+        const value = generated.deliveriesPerSecond / row.deliveriesPerSecond;
+        return [`generated/${row.id}`, { value, target: TARGETS[row.id], met: value >= TARGETS[row.id] }];
+      }),
+    ),
+  });
+}
+
+await main();
