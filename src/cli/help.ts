@@ -6,6 +6,7 @@ const EXAMPLES: Record<string, string> = {
   gateway: 'realtime-schematics gateway chat',
   'ws-guard': 'realtime-schematics ws-guard --gateway chat',
   'ws-filter': 'realtime-schematics ws-filter --gateway chat',
+  'room-handler': 'realtime-schematics room-handler chat --gateway chat',
 };
 
 export function globalHelp(): string {
