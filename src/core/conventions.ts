@@ -9,7 +9,9 @@ export const CONVENTIONS_FILE = 'realtime.json';
 /** The JSON Schema shipped in the package; it documents, validates and fills the defaults. */
 export const CONVENTIONS_SCHEMA_PATH = join(__dirname, '../../realtime.schema.json');
 
-type DeepRequired<T> = { [K in keyof T]-?: T[K] extends object ? DeepRequired<T[K]> : T[K] };
+type DeepRequired<T> = {
+  [K in keyof T]-?: NonNullable<T[K]> extends object ? DeepRequired<NonNullable<T[K]>> : NonNullable<T[K]>;
+};
 /** Conventions with every default filled in. */
 export type Conventions = DeepRequired<Omit<RealtimeConventions, '$schema'>>;
 
