@@ -7,6 +7,7 @@ const EXAMPLES: Record<string, string> = {
   'ws-guard': 'realtime-schematics ws-guard --gateway chat',
   'ws-filter': 'realtime-schematics ws-filter --gateway chat',
   'room-handler': 'realtime-schematics room-handler chat --gateway chat',
+  'redis-adapter': 'realtime-schematics redis-adapter --kind pubsub --client redis',
 };
 
 export function globalHelp(): string {

@@ -84,14 +84,14 @@ const SCAFFOLDS: Record<AppKind, string[]> = {
  */
 function recipe(kind: AppKind) {
   return {
-    revision: 2,
+    revision: 3,
     scaffold: SCAFFOLDS[kind],
     tools: ['@nestjs/cli', '@nestjs/schematics', '@angular-devkit/schematics-cli'].map(
       (name) => `${name}@${installedManifest(REPO_ROOT, name).version}`,
     ),
     // Packages the generated realtime code imports at runtime; @nestjs ones follow the app's Nest major.
     nestPackages: ['@nestjs/websockets', '@nestjs/platform-socket.io', '@nestjs/jwt'],
-    otherPackages: ['class-validator', 'class-transformer'],
+    otherPackages: ['class-validator', 'class-transformer', 'redis', 'ioredis', '@socket.io/redis-adapter', '@socket.io/redis-streams-adapter'],
     // The e2e tests talk to the apps with the repo's own socket.io-client; the app gets the same one.
     socketIoClient: readJson(path.join(REPO_ROOT, 'package.json')).devDependencies['socket.io-client'],
     nodeMajor: process.versions.node.split('.')[0],

@@ -98,6 +98,22 @@ describe('redis-adapter schematic', () => {
   });
 
   it.each([
+    ['pubsub', 'redis'],
+    ['sharded', 'ioredis'],
+    ['streams', 'redis'],
+    ['streams', 'ioredis'],
+  ])('writes Prettier-clean files for %s over %s', async (kind, client) => {
+    const prettier = await import('prettier');
+    const tree = createAppTree('esm');
+    const options = JSON.parse(tree.readContent('/.prettierrc'));
+    const { tree: result } = await run(tree, { kind, client });
+    for (const file of ['/src/realtime/redis-io.adapter.ts', '/src/realtime/ws-server-options.ts', '/src/main.ts']) {
+      const text = result.readContent(file);
+      expect({ file, text: await prettier.format(text, { ...options, filepath: file }) }).toEqual({ file, text });
+    }
+  });
+
+  it.each([
     ['pubsub', 'redis', "import { createAdapter } from '@socket.io/redis-adapter';", 'createAdapter(pub, sub)'],
     ['sharded', 'redis', "import { createShardedAdapter } from '@socket.io/redis-adapter';", 'createShardedAdapter(pub, sub)'],
     ['streams', 'ioredis', "import { createAdapter } from '@socket.io/redis-streams-adapter';", 'createAdapter(pub)'],
