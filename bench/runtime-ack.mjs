@@ -59,7 +59,7 @@ async function main() {
   const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, clients: { type: 'string', default: '16' }, requests: { type: 'string', default: '1500' } } });
   const [rounds, clients, requests] = [values.rounds, values.clients, values.requests].map(Number);
   const variants = [
-    { id: 'generated', label: 'A', describe: 'generated gateway (handshake-once auth)', dir: await generatedApp({ auth: { enabled: true } }, PING_HANDLER) },
+    { id: 'generated', label: 'A', describe: 'generated gateway (handshake-once auth)', dir: await generatedApp({ auth: { enabled: true } }, { gatewayAddition: PING_HANDLER }) },
     { id: 'seed', label: 'B', describe: 'seed baseline (JWT verified per message)', dir: await baselineApp('seed-auth') },
   ];
   const samples = new Map(variants.map((variant) => [variant.id, []]));

@@ -13,13 +13,16 @@ export async function mustRun(dir, command, args) {
 }
 
 /**
- * An app as the schematics write it: `realtime.json` with `conventions`, then `gateway chat`;
- * `gatewayAddition` (class members) is appended to the generated gateway when given.
+ * An app as the schematics write it: `realtime.json` with `conventions`, then `gateway chat` and
+ * any `moreCommands` (argument lists for realtime-schematics); `gatewayAddition` (class members)
+ * is appended to the generated gateway when given. Built.
  */
-export async function generatedApp(conventions, gatewayAddition) {
+export async function generatedApp(conventions, { moreCommands = [], gatewayAddition } = {}) {
   const dir = await apps.createTestApp('nest12-esm');
   writeFileSync(path.join(dir, 'realtime.json'), JSON.stringify(conventions));
-  await mustRun(dir, path.join(dir, 'node_modules/.bin/realtime-schematics'), ['gateway', 'chat']);
+  for (const args of [['gateway', 'chat'], ...moreCommands]) {
+    await mustRun(dir, path.join(dir, 'node_modules/.bin/realtime-schematics'), args);
+  }
   if (gatewayAddition) {
     const gatewayFile = path.join(dir, 'src/chat/chat.gateway.ts');
     const gateway = readFileSync(gatewayFile, 'utf8');

@@ -8,53 +8,11 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../scripts/load-app-helpers.mjs';
-import { apps, baselineApp, connect, generatedApp, plainSocketIoApp } from './runtime-apps.mjs';
-import { median, percentile, printTable, processCpuMs, writeResults } from './stats.mjs';
+import { IN_FLIGHT, fanOut } from './room-load.mjs';
+import { apps, baselineApp, generatedApp, plainSocketIoApp } from './runtime-apps.mjs';
+import { median, printTable, writeResults } from './stats.mjs';
 
-const ROOM = 'bench';
-const IN_FLIGHT = 4;
 const TARGETS = { seed: 1.0, plain: 0.8 };
-
-/** Joins every subscriber, then posts `messages` from the first; resolves when all are delivered. */
-async function fanOut(server, subscribers, messages) {
-  const sockets = [];
-  for (let i = 0; i < subscribers; i += 50) {
-    sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, subscribers - i) }, () => connect(`${server.url}/chat`)))));
-  }
-  for (const socket of sockets) {
-    const ack = await socket.timeout(10_000).emitWithAck('joinRoom', { room: ROOM });
-    if (!ack?.ok) throw new Error(`joinRoom refused: ${JSON.stringify(ack)}`);
-  }
-  const sentAt = new Map();
-  const latencies = [];
-  const expected = subscribers * messages;
-  let allDelivered;
-  const done = new Promise((resolve) => (allDelivered = resolve));
-  for (const socket of sockets) {
-    socket.on('roomMessage', ({ text }) => {
-      latencies.push(performance.now() - sentAt.get(text));
-      if (latencies.length === expected) allDelivered();
-    });
-  }
-  const [publisher] = sockets;
-  const cpuBefore = processCpuMs(server.pid);
-  const started = performance.now();
-  let next = 0;
-  const lane = async () => {
-    while (next < messages) {
-      const text = String(next++);
-      sentAt.set(text, performance.now());
-      const ack = await publisher.timeout(30_000).emitWithAck('roomMessage', { room: ROOM, text });
-      if (!ack?.ok) throw new Error(`roomMessage refused: ${JSON.stringify(ack)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
-  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${latencies.length}/${expected} delivered`)), 60_000))]);
-  const seconds = (performance.now() - started) / 1000;
-  const cpuMs = processCpuMs(server.pid) - cpuBefore;
-  sockets.forEach((socket) => socket.disconnect());
-  return { deliveriesPerSecond: expected / seconds, p99Ms: percentile(latencies, 99), serverCpuUsPerDelivery: (cpuMs * 1000) / expected };
-}
 
 async function main() {
   const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, subscribers: { type: 'string', default: '200' }, messages: { type: 'string', default: '300' } } });
@@ -71,8 +29,8 @@ async function main() {
         const variant = variants[(i + round) % variants.length];
         const server = await apps.startApp(variant.dir);
         try {
-          await fanOut(server, 20, 20); // warm-up
-          const sample = await fanOut(server, subscribers, messages);
+          await fanOut([server], 20, 20); // warm-up
+          const sample = await fanOut([server], subscribers, messages);
           samples.get(variant.id).push(sample);
           process.stderr.write(`${variant.label} round ${round + 1}/${rounds}: ${Math.round(sample.deliveriesPerSecond)} deliveries/s\n`);
         } finally {

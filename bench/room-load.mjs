@@ -1,0 +1,53 @@
+// The room fan-out load shared by the fan-out and cross-instance benchmarks.
+import { connect } from './runtime-apps.mjs';
+import { percentile, processCpuMs } from './stats.mjs';
+
+const ROOM = 'bench';
+export const IN_FLIGHT = 4;
+
+/**
+ * Connects `subscribers` sockets spread round-robin over the servers, joins them all to one room,
+ * then posts `messages` from the first (IN_FLIGHT at a time) and waits until every subscriber has
+ * every message. Returns deliveries/s, p99 delivery latency and the servers' CPU per delivery.
+ */
+export async function fanOut(servers, subscribers, messages) {
+  const sockets = [];
+  for (let i = 0; i < subscribers; i += 50) {
+    const batch = Array.from({ length: Math.min(50, subscribers - i) }, (_, j) => connect(`${servers[(i + j) % servers.length].url}/chat`));
+    sockets.push(...(await Promise.all(batch)));
+  }
+  for (const socket of sockets) {
+    const ack = await socket.timeout(10_000).emitWithAck('joinRoom', { room: ROOM });
+    if (!ack?.ok) throw new Error(`joinRoom refused: ${JSON.stringify(ack)}`);
+  }
+  const sentAt = new Map();
+  const latencies = [];
+  const expected = subscribers * messages;
+  let allDelivered;
+  const done = new Promise((resolve) => (allDelivered = resolve));
+  for (const socket of sockets) {
+    socket.on('roomMessage', ({ text }) => {
+      latencies.push(performance.now() - sentAt.get(text));
+      if (latencies.length === expected) allDelivered();
+    });
+  }
+  const [publisher] = sockets;
+  const cpuBefore = servers.map((server) => processCpuMs(server.pid));
+  const started = performance.now();
+  let next = 0;
+  const lane = async () => {
+    while (next < messages) {
+      const text = String(next++);
+      sentAt.set(text, performance.now());
+      const ack = await publisher.timeout(30_000).emitWithAck('roomMessage', { room: ROOM, text });
+      if (!ack?.ok) throw new Error(`roomMessage refused: ${JSON.stringify(ack)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${latencies.length}/${expected} delivered`)), 60_000))]);
+  const seconds = (performance.now() - started) / 1000;
+  const cpuMs = servers.reduce((total, server, index) => total + processCpuMs(server.pid) - cpuBefore[index], 0);
+  sockets.forEach((socket) => socket.disconnect());
+  return { deliveriesPerSecond: expected / seconds, p99Ms: percentile(latencies, 99), serverCpuUsPerDelivery: (cpuMs * 1000) / expected };
+}
+

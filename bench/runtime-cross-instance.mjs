@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// Cross-instance fan-out: the generated app (rooms + redis-adapter) as two instances sharing one
+// Redis, subscribers split between them, versus the same app as one instance (in-memory adapter,
+// what a team runs before scaling out), for each adapter kind. Rounds alternate the two setups.
+//
+//   node bench/runtime-cross-instance.mjs [--rounds=3] [--subscribers=200] [--messages=200]
+//   REDIS_URL (default redis://127.0.0.1:6379) is the Redis the two instances share.
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT } from '../scripts/load-app-helpers.mjs';
+import { fanOut } from './room-load.mjs';
+import { apps, generatedApp } from './runtime-apps.mjs';
+import { median, printTable, writeResults } from './stats.mjs';
+
+const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+const KINDS = ['pubsub', 'sharded', 'streams'];
+const TARGET = { pubsub: 0.7 };
+
+async function measure(dir, instances, subscribers, messages) {
+  const env = instances === 1 ? { REDIS_URL: '' } : { REDIS_URL };
+  const servers = [];
+  try {
+    for (let i = 0; i < instances; i++) servers.push(await apps.startApp(dir, env));
+    await fanOut(servers, 20, 20); // warm-up
+    return await fanOut(servers, subscribers, messages);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, subscribers: { type: 'string', default: '200' }, messages: { type: 'string', default: '200' } } });
+  const [rounds, subscribers, messages] = [values.rounds, values.subscribers, values.messages].map(Number);
+  const rows = [];
+  for (const kind of KINDS) {
+    const dir = await generatedApp({ rooms: { enabled: true }, adapter: { kind, client: 'redis' } }, { moreCommands: [['redis-adapter']] });
+    const samples = { 1: [], 2: [] };
+    try {
+      for (let round = 0; round < rounds; round++) {
+        for (const instances of round % 2 ? [2, 1] : [1, 2]) {
+          const sample = await measure(dir, instances, subscribers, messages);
+          samples[instances].push(sample);
+          process.stderr.write(`${kind} ×${instances} round ${round + 1}/${rounds}: ${Math.round(sample.deliveriesPerSecond)} deliveries/s\n`);
+        }
+      }
+    } finally {
+      await apps.removeTestApp(dir);
+    }
+    const summarize = (runs) => ({
+      deliveriesPerSecond: median(runs.map((run) => run.deliveriesPerSecond)),
+      p99Ms: median(runs.map((run) => run.p99Ms)),
+      serverCpuUsPerDelivery: median(runs.map((run) => run.serverCpuUsPerDelivery)),
+      runs,
+    });
+    const single = summarize(samples[1]);
+    const double = summarize(samples[2]);
+    rows.push({ kind, single, double, ratio: double.deliveriesPerSecond / single.deliveriesPerSecond });
+  }
+  console.log(`\nCross-instance fan-out: ${subscribers} subscribers in one room (split over 2 instances), ${messages} messages; medians of ${rounds} rounds\n`);
+  printTable(
+    ['kind', 'setup', 'deliveries/s', 'p99', 'server CPU/delivery', '2 vs 1', 'target'],
+    rows.flatMap(({ kind, single, double, ratio }) => [
+      [kind, '1 instance (in-memory)', Math.round(single.deliveriesPerSecond), `${single.p99Ms.toFixed(1)} ms`, `${single.serverCpuUsPerDelivery.toFixed(1)} µs`, '', ''],
+      [
+        kind,
+        '2 instances, 1 Redis',
+        Math.round(double.deliveriesPerSecond),
+        `${double.p99Ms.toFixed(1)} ms`,
+        `${double.serverCpuUsPerDelivery.toFixed(1)} µs`,
+        ratio.toFixed(2),
+        TARGET[kind] ? `>= ${TARGET[kind]} ${ratio >= TARGET[kind] ? 'ok' : 'MISSED'}` : '',
+      ],
+    ]),
+  );
+  writeResults(path.join(ROOT, 'bench/results/cross-instance.json'), {
+    subscribers,
+    messages,
+    rounds,
+    kinds: Object.fromEntries(rows.map(({ kind, single, double, ratio }) => [kind, { singleInstance: single, twoInstances: double, ratio, target: TARGET[kind] }])),
+  });
+}
+
+await main();
