@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../scripts/load-app-helpers.mjs';
 import { apps, baselineApp, connect, generatedApp } from './runtime-apps.mjs';
-import { median, percentile, printTable, processCpuMs, writeResults } from './stats.mjs';
+import { measureInRounds, percentile, printTable, processCpuMs, writeResults } from './stats.mjs';
 
 const SECRET = 'bench-secret-bench-secret-bench-secret';
 const TARGET = 1.5;
@@ -62,34 +62,20 @@ async function main() {
     { id: 'generated', label: 'A', describe: 'generated gateway (handshake-once auth)', dir: await generatedApp({ auth: { enabled: true } }, { gatewayAddition: PING_HANDLER }) },
     { id: 'seed', label: 'B', describe: 'seed baseline (JWT verified per message)', dir: await baselineApp('seed-auth') },
   ];
-  const samples = new Map(variants.map((variant) => [variant.id, []]));
+  let summary;
   try {
-    for (let round = 0; round < rounds; round++) {
-      for (const variant of round % 2 ? [...variants].reverse() : variants) {
-        const server = await apps.startApp(variant.dir, { JWT_SECRET: SECRET });
-        try {
-          await load(server, clients, 100); // warm-up: JIT, connections
-          const sample = await load(server, clients, requests);
-          samples.get(variant.id).push(sample);
-          process.stderr.write(`${variant.label} round ${round + 1}/${rounds}: ${Math.round(sample.acksPerSecond)} acks/s\n`);
-        } finally {
-          await server.stop();
-        }
+    summary = await measureInRounds(variants, rounds, async (variant) => {
+      const server = await apps.startApp(variant.dir, { JWT_SECRET: SECRET });
+      try {
+        await load(server, clients, 100); // warm-up: JIT, connections
+        return await load(server, clients, requests);
+      } finally {
+        await server.stop();
       }
-    }
+    });
   } finally {
     for (const variant of variants) await apps.removeTestApp(variant.dir);
   }
-  const summary = variants.map((variant) => {
-    const runs = samples.get(variant.id);
-    return {
-      ...variant,
-      acksPerSecond: median(runs.map((run) => run.acksPerSecond)),
-      p99Ms: median(runs.map((run) => run.p99Ms)),
-      serverCpuUsPerAck: median(runs.map((run) => run.serverCpuUsPerAck)),
-      runs,
-    };
-  });
   const [generated, seed] = summary;
   const ratio = generated.acksPerSecond / seed.acksPerSecond;
   console.log(`\nRequest/ack through a guarded handler: ${clients} clients × ${requests} pings, ${WINDOW} in flight each; medians of ${rounds} rounds\n`);

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ROOT } from '../scripts/load-app-helpers.mjs';
 import { fanOut } from './room-load.mjs';
 import { apps, generatedApp } from './runtime-apps.mjs';
-import { median, printTable, writeResults } from './stats.mjs';
+import { measureInRounds, printTable, writeResults } from './stats.mjs';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const KINDS = ['pubsub', 'sharded', 'streams'];
@@ -34,26 +34,14 @@ async function main() {
   const rows = [];
   for (const kind of KINDS) {
     const dir = await generatedApp({ rooms: { enabled: true }, adapter: { kind, client: 'redis' } }, { moreCommands: [['redis-adapter']] });
-    const samples = { 1: [], 2: [] };
+    let single;
+    let double;
     try {
-      for (let round = 0; round < rounds; round++) {
-        for (const instances of round % 2 ? [2, 1] : [1, 2]) {
-          const sample = await measure(dir, instances, subscribers, messages);
-          samples[instances].push(sample);
-          process.stderr.write(`${kind} ×${instances} round ${round + 1}/${rounds}: ${Math.round(sample.deliveriesPerSecond)} deliveries/s\n`);
-        }
-      }
+      const setups = [1, 2].map((instances) => ({ label: `${kind} ×${instances}`, instances }));
+      [single, double] = await measureInRounds(setups, rounds, ({ instances }) => measure(dir, instances, subscribers, messages));
     } finally {
       await apps.removeTestApp(dir);
     }
-    const summarize = (runs) => ({
-      deliveriesPerSecond: median(runs.map((run) => run.deliveriesPerSecond)),
-      p99Ms: median(runs.map((run) => run.p99Ms)),
-      serverCpuUsPerDelivery: median(runs.map((run) => run.serverCpuUsPerDelivery)),
-      runs,
-    });
-    const single = summarize(samples[1]);
-    const double = summarize(samples[2]);
     rows.push({ kind, single, double, ratio: double.deliveriesPerSecond / single.deliveriesPerSecond });
   }
   console.log(`\nCross-instance fan-out: ${subscribers} subscribers in one room (split over 2 instances), ${messages} messages; medians of ${rounds} rounds\n`);

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ROOT } from '../scripts/load-app-helpers.mjs';
 import { IN_FLIGHT, fanOut } from './room-load.mjs';
 import { apps, baselineApp, generatedApp, plainSocketIoApp } from './runtime-apps.mjs';
-import { median, printTable, writeResults } from './stats.mjs';
+import { measureInRounds, printTable, writeResults } from './stats.mjs';
 
 const TARGETS = { seed: 1.0, plain: 0.8 };
 
@@ -22,35 +22,20 @@ async function main() {
     { id: 'seed', label: 'B', describe: "seeds' room gateway", dir: await baselineApp('seed-rooms') },
     { id: 'plain', label: 'C', describe: 'plain socket.io, same events', dir: await plainSocketIoApp() },
   ];
-  const samples = new Map(variants.map((variant) => [variant.id, []]));
+  let summary;
   try {
-    for (let round = 0; round < rounds; round++) {
-      for (let i = 0; i < variants.length; i++) {
-        const variant = variants[(i + round) % variants.length];
-        const server = await apps.startApp(variant.dir);
-        try {
-          await fanOut([server], 20, 20); // warm-up
-          const sample = await fanOut([server], subscribers, messages);
-          samples.get(variant.id).push(sample);
-          process.stderr.write(`${variant.label} round ${round + 1}/${rounds}: ${Math.round(sample.deliveriesPerSecond)} deliveries/s\n`);
-        } finally {
-          await server.stop();
-        }
+    summary = await measureInRounds(variants, rounds, async (variant) => {
+      const server = await apps.startApp(variant.dir);
+      try {
+        await fanOut([server], 20, 20); // warm-up
+        return await fanOut([server], subscribers, messages);
+      } finally {
+        await server.stop();
       }
-    }
+    });
   } finally {
     for (const variant of variants) await apps.removeTestApp(variant.dir);
   }
-  const summary = variants.map((variant) => {
-    const runs = samples.get(variant.id);
-    return {
-      ...variant,
-      deliveriesPerSecond: median(runs.map((run) => run.deliveriesPerSecond)),
-      p99Ms: median(runs.map((run) => run.p99Ms)),
-      serverCpuUsPerDelivery: median(runs.map((run) => run.serverCpuUsPerDelivery)),
-      runs,
-    };
-  });
   const [generated, ...baselines] = summary;
   console.log(`\nRoom fan-out: ${subscribers} subscribers in one room, ${messages} messages (${IN_FLIGHT} in flight); medians of ${rounds} rounds\n`);
   printTable(

@@ -37,3 +37,24 @@ export function writeResults(file, results) {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), ...results }, null, 2)}\n`);
 }
+
+/**
+ * Measures every variant `rounds` times, rotating their order each round so none always runs
+ * first, and returns each variant with its runs and the median of every numeric figure.
+ */
+export async function measureInRounds(variants, rounds, measureOne) {
+  const samples = new Map(variants.map((variant) => [variant, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < variants.length; i++) {
+      const variant = variants[(i + round) % variants.length];
+      const sample = await measureOne(variant);
+      samples.get(variant).push(sample);
+      process.stderr.write(`${variant.label} round ${round + 1}/${rounds}: ${JSON.stringify(sample, (_, value) => (typeof value === 'number' ? Math.round(value * 10) / 10 : value))}\n`);
+    }
+  }
+  return variants.map((variant) => {
+    const runs = samples.get(variant);
+    const figures = Object.keys(runs[0]).map((key) => [key, median(runs.map((run) => run[key]))]);
+    return { ...variant, ...Object.fromEntries(figures), runs };
+  });
+}

@@ -57,3 +57,21 @@ export function createRunner(): SchematicTestRunner {
 export function snapshotTree(tree: UnitTestTree): Record<string, string> {
   return Object.fromEntries(tree.files.map((path) => [path, tree.readContent(path)]));
 }
+
+/** Runs a schematic on a tree (which it changes in place) and collects the warnings it logged. */
+export async function runSchematic(
+  runner: SchematicTestRunner,
+  schematic: string,
+  options: object,
+  tree: UnitTestTree,
+): Promise<{ tree: UnitTestTree; warnings: string[] }> {
+  const warnings: string[] = [];
+  const subscription = runner.logger.subscribe((entry) => {
+    if (entry.level === 'warn') warnings.push(entry.message);
+  });
+  try {
+    return { tree: await runner.runSchematic(schematic, options, tree), warnings };
+  } finally {
+    subscription.unsubscribe();
+  }
+}

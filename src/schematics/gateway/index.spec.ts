@@ -1,19 +1,10 @@
 import { UnitTestTree } from '@angular-devkit/schematics/testing';
-import { createAppTree, createRunner, snapshotTree } from '../../testing/app-tree';
+import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../testing/app-tree';
 import type { GatewayOptions } from './schema';
 
 const runner = createRunner();
 
-async function generate(tree: UnitTestTree, options: Partial<GatewayOptions> & { name: string }) {
-  const warnings: string[] = [];
-  const subscription = runner.logger.subscribe((entry) => entry.level === 'warn' && warnings.push(entry.message));
-  try {
-    const result = await runner.runSchematic('gateway', options, tree);
-    return { tree: result, warnings };
-  } finally {
-    subscription.unsubscribe();
-  }
-}
+const generate = (tree: UnitTestTree, options: Partial<GatewayOptions> & { name: string }) => runSchematic(runner, 'gateway', options, tree);
 
 function occurrences(text: string, fragment: string): number {
   return text.split(fragment).length - 1;

@@ -1,17 +1,9 @@
 import { UnitTestTree } from '@angular-devkit/schematics/testing';
-import { createAppTree, createRunner, snapshotTree } from '../../testing/app-tree';
+import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../testing/app-tree';
 
 const runner = createRunner();
 
-async function run(tree: UnitTestTree, options: Record<string, unknown> = {}) {
-  const warnings: string[] = [];
-  const subscription = runner.logger.subscribe((entry) => entry.level === 'warn' && warnings.push(entry.message));
-  try {
-    return { tree: await runner.runSchematic('redis-adapter', options, tree), warnings };
-  } finally {
-    subscription.unsubscribe();
-  }
-}
+const run = (tree: UnitTestTree, options: Record<string, unknown> = {}) => runSchematic(runner, 'redis-adapter', options, tree);
 
 function withMain(kind: 'esm' | 'cjs', main: string): UnitTestTree {
   const tree = createAppTree(kind);

@@ -1,17 +1,9 @@
 import { UnitTestTree } from '@angular-devkit/schematics/testing';
-import { createAppTree, createRunner, snapshotTree } from '../../testing/app-tree';
+import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../testing/app-tree';
 
 const runner = createRunner();
 
-async function run(schematic: string, tree: UnitTestTree, options: Record<string, unknown>) {
-  const warnings: string[] = [];
-  const subscription = runner.logger.subscribe((entry) => entry.level === 'warn' && warnings.push(entry.message));
-  try {
-    return { tree: await runner.runSchematic(schematic, options, tree), warnings };
-  } finally {
-    subscription.unsubscribe();
-  }
-}
+const run = (schematic: string, tree: UnitTestTree, options: Record<string, unknown>) => runSchematic(runner, schematic, options, tree);
 
 /** An app with a hand-written gateway in src/chat, like `nest g gateway chat` makes. */
 function appWithGateway(gatewaySource: string): UnitTestTree {
