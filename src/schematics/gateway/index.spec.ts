@@ -29,6 +29,7 @@ describe('gateway schematic', () => {
         '/src/realtime/realtime-socket.ts',
         '/src/realtime/ws-exception.filter.spec.ts',
         '/src/realtime/ws-exception.filter.ts',
+        '/src/realtime/ws-validation.ts',
         '/test/chat.gateway.e2e-spec.ts',
       ]);
       const gateway = result.readContent('/src/chat/chat.gateway.ts');

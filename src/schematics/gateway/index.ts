@@ -36,8 +36,9 @@ export function gateway(options: GatewayOptions): Rule {
       specFileSuffix,
       messageMaxLength: conventions.gateway.messageMaxLength,
       layout: layoutFor(tree),
-      commonImports: ['Logger', 'UsePipes', 'ValidationPipe', ...(auth ? ['Inject', 'UseGuards'] : []), ...(filter ? ['UseFilters'] : [])].sort(),
+      commonImports: ['Logger', ...(auth ? ['Inject', 'UseGuards'] : []), ...(filter ? ['UseFilters'] : [])].sort(),
       sharedSocketFromUnit: relativeImport(gatewayFile, `${sharedFolder(app, conventions)}/realtime-socket`, app.importSuffix),
+      sharedValidationFromUnit: relativeImport(gatewayFile, `${sharedFolder(app, conventions)}/ws-validation`, app.importSuffix),
       gatewayFromE2e: relativeImport(e2eFile, gatewayFile, app.importSuffix),
       auth: auth && {
         property: auth.property,

@@ -43,8 +43,9 @@ export function roomHandler(options: RoomHandlerOptions): Rule {
       maxRoomNameLength: conventions.rooms.maxRoomNameLength,
       maxRoomsPerSocket: conventions.rooms.maxRoomsPerSocket,
       messageMaxLength: conventions.gateway.messageMaxLength,
-      commonImports: ['Inject', 'UsePipes', 'ValidationPipe', ...(auth ? ['UseGuards'] : []), ...(filter ? ['UseFilters'] : [])].sort(),
+      commonImports: ['Inject', ...(auth ? ['UseGuards'] : []), ...(filter ? ['UseFilters'] : [])].sort(),
       sharedSocketFromUnit: relativeImport(roomsFile, `${sharedFolder(app, conventions)}/realtime-socket`, app.importSuffix),
+      sharedValidationFromUnit: relativeImport(roomsFile, `${sharedFolder(app, conventions)}/ws-validation`, app.importSuffix),
       auth: auth && { guard: { name: auth.guard.name, fromUnit: importFrom(app, roomsFile, auth.guard) } },
       filter: filter && { name: filter.filter.name, fromUnit: importFrom(app, roomsFile, filter.filter) },
     };

@@ -33,6 +33,7 @@ describe('ws-guard schematic', () => {
       '/src/realtime/ws-auth.guard.ts',
       '/src/realtime/ws-auth.middleware.ts',
       '/src/realtime/ws-auth.module.ts',
+      '/src/realtime/ws-validation.ts',
     ]);
     expect(tree.readContent('/src/realtime/ws-auth.middleware.ts')).not.toContain('handshake.query');
     expect(JSON.parse(tree.readContent('/package.json')).dependencies['@nestjs/jwt']).toBe('^12.0.2');
