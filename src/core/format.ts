@@ -5,20 +5,22 @@ import type { Options } from 'prettier';
 const JSON_CONFIG_FILES = ['/.prettierrc', '/.prettierrc.json'];
 
 /**
- * The app's own Prettier options. JSON configs and package.json's "prettier" key are read from the
- * tree (so dry runs and tests see them); other formats (.prettierrc.yaml, prettier.config.js, …)
- * are resolved by Prettier itself from the app folder on disk.
+ * The app's Prettier options written as JSON (`.prettierrc`, `.prettierrc.json`, package.json's
+ * "prettier" key), read from the tree so dry runs and tests see them; undefined for other formats.
  */
-async function appPrettierOptions(tree: Tree, prettier: typeof import('prettier')): Promise<Options> {
-  const jsonConfig = JSON_CONFIG_FILES.find((path) => tree.exists(path));
-  if (jsonConfig) {
-    const text = tree.readText(jsonConfig);
+export function readPrettierJsonConfig(tree: Tree): Options | undefined {
+  for (const path of JSON_CONFIG_FILES.filter((file) => tree.exists(file))) {
+    const text = tree.readText(path).trim();
     // `.prettierrc` may also be YAML; only a JSON object is read here.
-    if (text.trim().startsWith('{')) return JSON.parse(text) as Options;
+    if (text.startsWith('{')) return JSON.parse(text) as Options;
   }
   const packageJson = tree.exists('/package.json') ? (JSON.parse(tree.readText('/package.json')) as { prettier?: unknown }) : {};
-  if (typeof packageJson.prettier === 'object' && packageJson.prettier) return packageJson.prettier as Options;
-  return (await prettier.resolveConfig(join(process.cwd(), 'package.json'), { editorconfig: true })) ?? {};
+  return typeof packageJson.prettier === 'object' && packageJson.prettier ? (packageJson.prettier as Options) : undefined;
+}
+
+/** The app's own Prettier options; formats other than JSON (.prettierrc.yaml, prettier.config.js, …) are resolved by Prettier from disk. */
+async function appPrettierOptions(tree: Tree, prettier: typeof import('prettier')): Promise<Options> {
+  return readPrettierJsonConfig(tree) ?? (await prettier.resolveConfig(join(process.cwd(), 'package.json'), { editorconfig: true })) ?? {};
 }
 
 /** Runs Prettier, with the app's configuration, on every TypeScript file this run created or changed. */

@@ -1,4 +1,5 @@
 import { Tree } from '@angular-devkit/schematics';
+import { readPrettierJsonConfig } from './format';
 
 /**
  * Lines of generated code whose layout depends on the length of a name or path, laid out the way
@@ -16,7 +17,7 @@ export interface Layout {
 const DEFAULT_PRINT_WIDTH = 80;
 
 export function layoutFor(tree: Tree): Layout {
-  const printWidth = readPrintWidth(tree);
+  const printWidth = readPrettierJsonConfig(tree)?.printWidth ?? DEFAULT_PRINT_WIDTH;
   const fits = (line: string) => line.length <= printWidth;
   return {
     importStatement(names, specifier, options = {}) {
@@ -30,13 +31,4 @@ export function layoutFor(tree: Tree): Layout {
       return fits(oneLine) ? oneLine : `export class ${className}\n  implements ${interfaces.join(', ')}\n{`;
     },
   };
-}
-
-/** printWidth from a JSON Prettier config (`.prettierrc`, `.prettierrc.json`, package.json "prettier"). */
-function readPrintWidth(tree: Tree): number {
-  for (const path of ['/.prettierrc', '/.prettierrc.json']) {
-    const text = tree.exists(path) ? tree.readText(path).trim() : '';
-    if (text.startsWith('{')) return (JSON.parse(text) as { printWidth?: number }).printWidth ?? DEFAULT_PRINT_WIDTH;
-  }
-  return DEFAULT_PRINT_WIDTH;
 }

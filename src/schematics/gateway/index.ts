@@ -9,7 +9,7 @@ import { writeTemplates } from '../../core/generate';
 import { layoutFor } from '../../core/layout';
 import { relativeImport, resolveLocation } from '../../core/naming';
 import { authPiece, filterPiece, importFrom, writeAuthPiece, writeFilterPiece } from '../../core/pieces';
-import { sharedFolder, writeSharedSocket } from '../../core/shared';
+import { sharedImports, writeSharedSocket } from '../../core/shared';
 import type { GatewayOptions } from './schema';
 
 export function gateway(options: GatewayOptions): Rule {
@@ -37,8 +37,7 @@ export function gateway(options: GatewayOptions): Rule {
       messageMaxLength: conventions.gateway.messageMaxLength,
       layout: layoutFor(tree),
       commonImports: ['Logger', ...(auth ? ['Inject', 'UseGuards'] : []), ...(filter ? ['UseFilters'] : [])].sort(),
-      sharedSocketFromUnit: relativeImport(gatewayFile, `${sharedFolder(app, conventions)}/realtime-socket`, app.importSuffix),
-      sharedValidationFromUnit: relativeImport(gatewayFile, `${sharedFolder(app, conventions)}/ws-validation`, app.importSuffix),
+      ...sharedImports(app, conventions, gatewayFile),
       gatewayFromE2e: relativeImport(e2eFile, gatewayFile, app.importSuffix),
       auth: auth && {
         property: auth.property,

@@ -8,9 +8,9 @@ import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies
 import { formatChangedFiles } from '../../core/format';
 import { writeTemplates } from '../../core/generate';
 import { layoutFor } from '../../core/layout';
-import { relativeImport, resolveLocation } from '../../core/naming';
+import { resolveLocation } from '../../core/naming';
 import { authPiece, filterPiece, importFrom } from '../../core/pieces';
-import { sharedFolder, writeSharedSocket } from '../../core/shared';
+import { sharedImports, writeSharedSocket } from '../../core/shared';
 import type { RoomHandlerOptions } from './schema';
 
 export function roomHandler(options: RoomHandlerOptions): Rule {
@@ -44,8 +44,7 @@ export function roomHandler(options: RoomHandlerOptions): Rule {
       maxRoomsPerSocket: conventions.rooms.maxRoomsPerSocket,
       messageMaxLength: conventions.gateway.messageMaxLength,
       commonImports: ['Inject', ...(auth ? ['UseGuards'] : []), ...(filter ? ['UseFilters'] : [])].sort(),
-      sharedSocketFromUnit: relativeImport(roomsFile, `${sharedFolder(app, conventions)}/realtime-socket`, app.importSuffix),
-      sharedValidationFromUnit: relativeImport(roomsFile, `${sharedFolder(app, conventions)}/ws-validation`, app.importSuffix),
+      ...sharedImports(app, conventions, roomsFile),
       auth: auth && { guard: { name: auth.guard.name, fromUnit: importFrom(app, roomsFile, auth.guard) } },
       filter: filter && { name: filter.filter.name, fromUnit: importFrom(app, roomsFile, filter.filter) },
     };
