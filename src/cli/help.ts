@@ -3,6 +3,8 @@ import { kebabCase } from './arguments';
 
 /** One example per schematic, shown in the global help. */
 const EXAMPLES: Record<string, string> = {
+  init: 'realtime-schematics init --set-default',
+  feature: 'realtime-schematics feature chat',
   gateway: 'realtime-schematics gateway chat',
   'ws-guard': 'realtime-schematics ws-guard --gateway chat',
   'ws-filter': 'realtime-schematics ws-filter --gateway chat',

@@ -31,6 +31,7 @@ interface NestCliConfig {
 
 export interface PackageJson {
   type?: string;
+  packageManager?: string;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 }
@@ -101,6 +102,18 @@ export function declaredMajor(packageJson: PackageJson, name: string): number | 
   const range = packageJson.dependencies?.[name] ?? packageJson.devDependencies?.[name];
   const major = range?.match(/\d+/)?.[0];
   return major ? Number(major) : undefined;
+}
+
+export type PackageManager = 'npm' | 'yarn' | 'pnpm' | 'bun';
+
+/** The app's package manager: package.json `packageManager` (corepack) first, else its lockfile, else npm. */
+export function detectPackageManager(tree: Tree): PackageManager {
+  const declared = readOptionalJson<PackageJson>(tree, '/package.json')?.packageManager?.split('@')[0];
+  if (declared === 'npm' || declared === 'yarn' || declared === 'pnpm' || declared === 'bun') return declared;
+  if (tree.exists('/pnpm-lock.yaml')) return 'pnpm';
+  if (tree.exists('/yarn.lock')) return 'yarn';
+  if (tree.exists('/bun.lock') || tree.exists('/bun.lockb')) return 'bun';
+  return 'npm';
 }
 
 function normalizeFolder(folder: string): string {

@@ -52,6 +52,13 @@ function describeError(error: ErrorObject): string {
   return `"${key || '(root)'}" ${error.message}.`;
 }
 
+/** Every convention at its schema default (what an app without realtime.json gets). */
+export function conventionDefaults(): Conventions {
+  const defaults = {};
+  conventionsValidator()(defaults);
+  return defaults as Conventions;
+}
+
 /** Command-line option > conventions file > schema default: `undefined` means "not given". */
 export function pick<T>(option: T | undefined, convention: T): T {
   return option === undefined ? convention : option;

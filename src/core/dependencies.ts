@@ -1,7 +1,7 @@
 import { Rule, SchematicContext, Tree } from '@angular-devkit/schematics';
 import { NodePackageInstallTask } from '@angular-devkit/schematics/tasks';
 import { applyEdits, modify } from 'jsonc-parser';
-import { PackageJson, declaredMajor, readJsonFile } from './app-context';
+import { PackageJson, declaredMajor, detectPackageManager, readJsonFile } from './app-context';
 import manifest from './versions.json';
 
 export type DependencyName = keyof (typeof manifest)['byNestMajor']['12'] | keyof (typeof manifest)['common'];
@@ -12,6 +12,9 @@ export interface DependencyRequest {
 }
 
 const LATEST_NEST_MAJOR = '12';
+
+/** Nest majors the manifest has versions for (and the e2e tests cover). */
+export const SUPPORTED_NEST_MAJORS = Object.keys(manifest.byNestMajor).map(Number);
 
 /** What every generated gateway, guard and filter imports at runtime. */
 export const WEBSOCKET_DEPENDENCIES: DependencyRequest[] = [
@@ -37,17 +40,17 @@ export function versionFor(tree: Tree, name: DependencyName, nestMajor: number |
 
 /**
  * Adds the packages the generated code needs to package.json when they are missing (a version the
- * user already declared is never replaced), keeping the file's formatting, and schedules a single
- * install task when something was added.
+ * user already declared is never replaced), keeping the file's formatting, and schedules the install
+ * when it added something.
  */
 export function addDependencies(requests: DependencyRequest[], options: { skipInstall?: boolean }): Rule {
-  return (tree: Tree, context: SchematicContext) => {
+  return (tree: Tree) => {
+    const before = tree.readText('/package.json');
     const packageJson = readJsonFile<PackageJson>(tree, '/package.json') ?? {};
     const declared = { ...packageJson.dependencies, ...packageJson.devDependencies };
     const nestMajor = declaredMajor(packageJson, '@nestjs/core');
-    let text = tree.readText('/package.json');
-    const missing = requests.filter(({ name }) => !declared[name]);
-    for (const { name, dev } of missing) {
+    let text = before;
+    for (const { name, dev } of requests.filter((request) => !declared[request.name])) {
       const section = dev ? 'devDependencies' : 'dependencies';
       const edits = modify(text, [section, name], versionFor(tree, name, nestMajor), {
         formattingOptions: { insertSpaces: true, tabSize: 2 },
@@ -56,10 +59,20 @@ export function addDependencies(requests: DependencyRequest[], options: { skipIn
       });
       text = applyEdits(text, edits);
     }
-    if (missing.length === 0) return;
-    tree.overwrite('/package.json', text);
-    if (!options.skipInstall) {
-      context.addTask(new NodePackageInstallTask());
+    if (text !== before) tree.overwrite('/package.json', text);
+    return installIfChanged(before, options);
+  };
+}
+
+/**
+ * The one install task of a run, with the app's package manager, when package.json differs from
+ * `before`. A composite runs its building blocks with `skipInstall` and ends with this, comparing
+ * against package.json as it was when the composite started.
+ */
+export function installIfChanged(before: string, options: { skipInstall?: boolean }): Rule {
+  return (tree: Tree, context: SchematicContext) => {
+    if (!options.skipInstall && tree.readText('/package.json') !== before) {
+      context.addTask(new NodePackageInstallTask({ packageManager: detectPackageManager(tree) }));
     }
   };
 }

@@ -1,4 +1,5 @@
 import { Tree } from '@angular-devkit/schematics';
+import { posix } from 'node:path';
 import * as ts from 'typescript';
 import { Edit, combineEdits, manualStep, noEdit, parseSourceFile } from './edits';
 import { addImport, findImportedName } from './imports';
@@ -41,6 +42,31 @@ export function wireAdapterIntoMain(tree: Tree, mainPath: string, adapter: { nam
     ...noEdit(),
     insertions: [{ path: mainPath, position: statement.getEnd(), text: lines.map((line) => `\n${indent}${line}`).join('') }],
   });
+}
+
+/**
+ * The root module: the one main.ts passes to `NestFactory.create()` (followed through its relative
+ * import, so a monorepo app's `OtherModule` is found too), else `app.module.ts` in the source root.
+ */
+export function findRootModule(tree: Tree, sourceRoot: string): string | undefined {
+  const mainPath = posix.join(sourceRoot, 'main.ts');
+  const fallback = posix.join(sourceRoot, 'app.module.ts');
+  const conventional = tree.exists(fallback) ? fallback : undefined;
+  if (!tree.exists(mainPath)) return conventional;
+  const source = parseSourceFile(tree, mainPath);
+  const factory = findImportedName(source, 'NestFactory', '@nestjs/core');
+  const create = factory ? findCall(source, (call) => call.expression.getText() === `${factory}.create`) : undefined;
+  const moduleName = create?.arguments[0] && ts.isIdentifier(create.arguments[0]) ? create.arguments[0].text : undefined;
+  for (const statement of source.statements) {
+    if (!moduleName || !ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const bindings = statement.importClause?.namedBindings;
+    const imported = bindings && ts.isNamedImports(bindings) && bindings.elements.some((element) => element.name.text === moduleName);
+    const specifier = statement.moduleSpecifier.text;
+    if (!imported || !specifier.startsWith('.')) continue;
+    const path = posix.join(sourceRoot, specifier.replace(/\.js$/, '')) + '.ts';
+    if (tree.exists(path)) return path;
+  }
+  return conventional;
 }
 
 function findCall(node: ts.Node, matches: (call: ts.CallExpression) => boolean): ts.CallExpression | undefined {

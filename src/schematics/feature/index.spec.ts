@@ -1,0 +1,135 @@
+import { UnitTestTree } from '@angular-devkit/schematics/testing';
+import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../testing/app-tree';
+import type { FeatureOptions } from './schema';
+
+const runner = createRunner();
+const feature = (tree: UnitTestTree, options: Partial<FeatureOptions> & { name: string }) => runSchematic(runner, 'feature', options, tree);
+
+function withConventions(tree: UnitTestTree, conventions: object): UnitTestTree {
+  tree.create('/realtime.json', JSON.stringify(conventions));
+  return tree;
+}
+
+const PRODUCTION = { auth: { enabled: true }, rooms: { enabled: true } };
+
+function added(before: UnitTestTree, after: UnitTestTree): string[] {
+  const existing = new Set(before.files);
+  return after.files.filter((file) => !existing.has(file)).sort();
+}
+
+const occurrences = (text: string, fragment: string) => text.split(fragment).length - 1;
+
+describe('feature schematic', () => {
+  it('writes a feature module holding the gateway, rooms, guard and filter, imported once into the root module', async () => {
+    const tree = withConventions(createAppTree('esm'), PRODUCTION);
+    const before = createAppTree('esm');
+    const { tree: result, warnings } = await feature(tree, { name: 'chat' });
+    expect(warnings).toEqual([]);
+    expect(added(before, result)).toEqual([
+      '/realtime.json',
+      '/src/chat/chat.events.ts',
+      '/src/chat/chat.gateway.spec.ts',
+      '/src/chat/chat.gateway.ts',
+      '/src/chat/chat.module.ts',
+      '/src/chat/chat.room-events.ts',
+      '/src/chat/chat.room-policy.spec.ts',
+      '/src/chat/chat.room-policy.ts',
+      '/src/chat/chat.rooms.ts',
+      '/src/chat/dto/chat-message.dto.ts',
+      '/src/chat/dto/chat-room.dto.ts',
+      '/src/realtime/realtime-socket.ts',
+      '/src/realtime/ws-auth.guard.spec.ts',
+      '/src/realtime/ws-auth.guard.ts',
+      '/src/realtime/ws-auth.middleware.ts',
+      '/src/realtime/ws-auth.module.ts',
+      '/src/realtime/ws-exception.filter.spec.ts',
+      '/src/realtime/ws-exception.filter.ts',
+      '/src/realtime/ws-validation.ts',
+      '/test/chat.gateway.e2e-spec.ts',
+    ]);
+    expect(result.readContent('/src/chat/chat.module.ts')).toBe(
+      [
+        "import { Module } from '@nestjs/common';",
+        "import { ChatGateway } from './chat.gateway.js';",
+        "import { WsAuthModule } from '../realtime/ws-auth.module.js';",
+        "import { ChatRooms } from './chat.rooms.js';",
+        "import { ChatRoomPolicy } from './chat.room-policy.js';",
+        '',
+        '@Module({',
+        '  providers: [ChatGateway, ChatRooms, ChatRoomPolicy],',
+        '  imports: [WsAuthModule],',
+        '})',
+        'export class ChatModule {}',
+        '',
+      ].join('\n'),
+    );
+    const root = result.readContent('/src/app.module.ts');
+    expect(occurrences(root, "import { ChatModule } from './chat/chat.module.js';")).toBe(1);
+    expect(root).toContain('imports: [ChatModule],');
+    // The gateway belongs to the feature module, not to the root module.
+    expect(root).not.toContain('ChatGateway');
+    expect(root).not.toContain('WsAuthModule');
+  });
+
+  it('is made of the building blocks: its gateway files are the ones `gateway` writes, with the options passed through', async () => {
+    const options = { name: 'admin/chat', spec: false, e2eSpec: false, specFileSuffix: 'test' };
+    const { tree: composite } = await feature(withConventions(createAppTree('cjs'), PRODUCTION), options);
+    const { tree: single } = await runSchematic(runner, 'gateway', options, withConventions(createAppTree('cjs'), PRODUCTION));
+    const gatewayFiles = single.files.filter((file) => file.startsWith('/src/admin/') || file.startsWith('/src/realtime/') || file.startsWith('/test/'));
+    expect(gatewayFiles.length).toBeGreaterThan(8);
+    for (const file of gatewayFiles) expect(composite.readContent(file)).toBe(single.readContent(file));
+    expect(composite.files.filter((file) => file.endsWith('.spec.ts') || file.endsWith('.test.ts') || file.endsWith('e2e-spec.ts'))).toEqual(
+      single.files.filter((file) => file.endsWith('.spec.ts') || file.endsWith('.test.ts') || file.endsWith('e2e-spec.ts')),
+    );
+    expect(composite.exists('/src/admin/chat/chat.module.ts')).toBe(true);
+    expect(composite.readContent('/src/app.module.ts')).toContain("import { ChatModule } from './admin/chat/chat.module';");
+  });
+
+  it('follows the conventions: no auth or rooms when they are off', async () => {
+    const { tree } = await feature(createAppTree('esm'), { name: 'news' });
+    expect(tree.exists('/src/news/news.rooms.ts')).toBe(false);
+    expect(tree.exists('/src/realtime/ws-auth.module.ts')).toBe(false);
+    expect(tree.readContent('/src/news/news.gateway.ts')).toContain('@UseFilters(WsExceptionFilter)');
+    expect(tree.readContent('/src/news/news.module.ts')).toContain('providers: [NewsGateway],');
+  });
+
+  it('wires the Redis adapter into main.ts when the conventions ask for it, and only then', async () => {
+    const { tree: without } = await feature(createAppTree('esm'), { name: 'chat' });
+    expect(without.readContent('/src/main.ts')).not.toContain('useWebSocketAdapter');
+
+    const { tree } = await feature(withConventions(createAppTree('esm'), { adapter: { enabled: true, kind: 'streams' } }), { name: 'chat' });
+    expect(tree.readContent('/src/main.ts')).toContain('app.useWebSocketAdapter(redisIoAdapter);');
+    expect(tree.readContent('/src/realtime/redis-io.adapter.ts')).toContain("from '@socket.io/redis-streams-adapter'");
+  });
+
+  it('imports the feature into the module main.ts bootstraps, and into none with --skip-import', async () => {
+    const tree = createAppTree('esm');
+    tree.rename('/src/app.module.ts', '/src/root.module.ts');
+    tree.overwrite('/src/root.module.ts', tree.readContent('/src/root.module.ts').replace('class AppModule', 'class RootModule'));
+    tree.overwrite('/src/main.ts', tree.readContent('/src/main.ts').replace(/AppModule/g, 'RootModule').replace('./app.module.js', './root.module.js'));
+    const { tree: result } = await feature(tree, { name: 'chat' });
+    expect(result.readContent('/src/root.module.ts')).toContain('imports: [ChatModule],');
+
+    const fresh = createAppTree('esm');
+    const root = fresh.readContent('/src/app.module.ts');
+    const { tree: skipped } = await feature(fresh, { name: 'chat', skipImport: true });
+    expect(skipped.readContent('/src/app.module.ts')).toBe(root);
+    expect(skipped.readContent('/src/chat/chat.module.ts')).toContain('providers: [ChatGateway],');
+  });
+
+  it('schedules one install task for the whole feature, and changes nothing when run twice', async () => {
+    const { tree: first } = await feature(withConventions(createAppTree('esm'), { ...PRODUCTION, adapter: { enabled: true } }), { name: 'chat' });
+    expect(runner.tasks.map((task) => task.name)).toEqual(['node-package']);
+    const before = snapshotTree(first);
+    const { tree: second } = await feature(first, { name: 'chat' });
+    expect(snapshotTree(second)).toEqual(before);
+    expect(runner.tasks).toEqual([]);
+  });
+
+  it('refuses a bad name and writes nothing', async () => {
+    const tree = createAppTree('esm');
+    const before = snapshotTree(tree);
+    await expect(feature(tree, { name: '../chat' })).rejects.toThrow('Invalid name "../chat"');
+    expect(snapshotTree(tree)).toEqual(before);
+  });
+});
