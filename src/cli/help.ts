@@ -2,7 +2,8 @@ import { SchematicEntry, SchemaProperty, listSchematics, readSchema } from './co
 import { kebabCase } from './arguments';
 
 /** One example per schematic, shown in the global help. */
-const EXAMPLES: Record<string, string> = {
+/** One example command per schematic, shown in --help and in "missing name" errors. */
+export const EXAMPLES: Record<string, string> = {
   init: 'realtime-schematics init --set-default',
   feature: 'realtime-schematics feature chat',
   gateway: 'realtime-schematics gateway chat',

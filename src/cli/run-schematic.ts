@@ -3,6 +3,7 @@ import { UnsuccessfulWorkflowExecution } from '@angular-devkit/schematics';
 import { NodeWorkflow } from '@angular-devkit/schematics/tools';
 import { createInterface } from 'node:readline/promises';
 import { styleText } from 'node:util';
+import { EXAMPLES } from './help';
 
 export interface SchematicRun {
   collection: string;
@@ -59,7 +60,7 @@ export async function runSchematic(run: SchematicRun): Promise<number> {
     if (error instanceof UnsuccessfulWorkflowExecution) {
       throw new Error(changes.find((line) => line.startsWith('ERROR')) ?? 'the schematic failed; nothing was written.');
     }
-    throw new Error(describeFailure(error));
+    throw new Error(describeFailure(error, run.schematic));
   }
   changes.splice(0).forEach((line) => console.log(line));
   if (!changed) console.log('Nothing to be done.');
@@ -73,10 +74,14 @@ function paint(color: 'green' | 'cyan' | 'yellow', text: string, stream: NodeJS.
 }
 
 /** Schema validation errors become "--option must …" instead of the devkit's multi-line dump. */
-function describeFailure(error: unknown): string {
+function describeFailure(error: unknown, schematic: string): string {
   const validation = error as { errors?: Array<{ instancePath?: string; message?: string; params?: Record<string, unknown> }> };
   if (Array.isArray(validation.errors) && validation.errors.length > 0) {
     const [first] = validation.errors;
+    if (first.params?.missingProperty) {
+      const example = EXAMPLES[schematic] ? `, e.g. \`${EXAMPLES[schematic]}\`` : '';
+      return `${schematic} needs a ${String(first.params.missingProperty)}${example}.`;
+    }
     const option = first.instancePath?.slice(1).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
     const allowed = first.params?.allowedValues ? ` (${(first.params.allowedValues as unknown[]).join(', ')})` : '';
     return option ? `Invalid option --${option}: ${first.message}${allowed}.` : `Invalid options: ${first.message}.`;
