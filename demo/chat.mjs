@@ -1,76 +1,145 @@
 #!/usr/bin/env node
-// The demo: a fresh Nest 12 app, `realtime-schematics gateway chat` run in it, the app built and
-// started, and a scripted socket.io conversation between two users printed as a transcript.
+// The demo: `nest new` in a temporary folder, then `realtime-schematics init`, `feature chat` and
+// `redis-adapter`, the app built with its own `npm run build`, started, and a scripted socket.io
+// conversation between users (auth, a room, messages, a refused non-member, a validation error)
+// printed as a transcript. Everything is stopped and removed at the end, whatever happens.
 //
-//   npm run demo        (builds the package first)
+//   npm run demo          (builds the package first; Node 20)
+//   npm run demo:node22   (the same on Node 22, fetched as the npm package node@22)
 //
-// Everything happens in a temporary copy of a cached app (.cache/apps); the app is stopped and the
-// copy removed at the end, whatever happens.
+// Offline after `npm install`: the app is scaffolded with --skip-install and its node_modules is a
+// link to this repository's, which holds every package the app needs (devDependencies). Without
+// REDIS_URL the adapter stays in-memory (one instance); with REDIS_URL it connects to that Redis.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { io } from 'socket.io-client';
-import { loadAppHelpers } from '../scripts/load-app-helpers.mjs';
+import { ROOT, loadAppHelpers, loadTestSupport } from '../scripts/load-app-helpers.mjs';
 
 const apps = loadAppHelpers();
+const { signJwt } = loadTestSupport('jwt');
+const CLI = path.join(ROOT, 'dist/cli/main.js');
+const ENV = { NO_COLOR: '1', CI: 'true' };
 
-function say(line = '') {
-  console.log(line);
-}
+const say = (line = '') => console.log(line);
+const indent = (text) => text.trimEnd().replace(/^/gm, '    ');
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function mustRun(app, command, args) {
-  const result = await apps.run(command, args, { cwd: app, env: { NO_COLOR: '1', CI: 'true' } });
+async function mustRun(cwd, command, args) {
+  const result = await apps.run(command, args, { cwd, env: ENV });
   if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
 }
 
-function connect(url, name) {
-  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
-  socket.on('message', (message) => say(`  ${name} ← message ${JSON.stringify(message)}`));
-  // Without the ws-filter schematic, Nest's default filter reports handler errors here.
-  socket.on('exception', (error) => say(`  ${name} ← exception ${JSON.stringify(error)}`));
+/** Runs a command and prints its CREATE/UPDATE lines and notes (the Nest CLI's colours and banner dropped). */
+async function step(title, cwd, command, args) {
+  say(`\n${title}`);
+  const output = (await mustRun(cwd, command, args)).replace(/\x1b\[[0-9;]*m/g, '');
+  say(indent(output.split('\n').filter((line) => /^(CREATE|UPDATE|WARNING|Nest )/.test(line.trim())).map((line) => line.trim()).join('\n')));
+}
+
+/** A user's socket on /chat; every event it receives goes into the transcript. */
+function connect(url, name, token) {
+  const socket = io(`${url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: token ? { token } : {} });
+  for (const event of ['userJoined', 'userLeft', 'roomMessage', 'message', 'exception']) {
+    socket.on(event, (payload) => say(`    ${name} ← ${event} ${JSON.stringify(payload)}`));
+  }
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => {
-      say(`  ${name} connected to /chat as ${socket.id}`);
-      resolve(socket);
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
     });
-    socket.once('connect_error', reject);
   });
 }
 
-async function send(socket, name, payload) {
-  say(`  ${name} → message ${JSON.stringify(payload)}`);
-  const ack = await socket.timeout(1000).emitWithAck('message', payload).catch(() => 'none (the handler refused the payload)');
-  say(`  ${name} ← ack ${typeof ack === 'string' ? ack : JSON.stringify(ack)}`);
+/** Emits, prints the ack, and stops the demo when the ack is not the expected `ok` or error code. */
+async function emit(socket, name, event, payload, expected = 'ok') {
+  say(`    ${name} → ${event} ${JSON.stringify(payload)}`);
+  const ack = await socket.timeout(2000).emitWithAck(event, payload);
+  say(`    ${name} ← ack ${JSON.stringify(ack)}`);
+  const outcome = ack.ok ? 'ok' : ack.error?.code;
+  if (outcome !== expected) throw new Error(`demo: ${name}'s ${event} should have been ${expected}, got ${JSON.stringify(ack)}`);
+  await pause(50); // let the broadcasts it caused reach the other users before the next line
+  return ack;
 }
 
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A connection attempt that must be refused at the handshake. */
+async function refused(url, who, token) {
+  const error = await connect(url, who, token).then(
+    (socket) => {
+      socket.disconnect();
+      throw new Error(`demo: ${who} should have been refused at the handshake`);
+    },
+    (connectError) => connectError,
+  );
+  say(`    ${who} ← connect_error ${error.message} ${JSON.stringify(error.data)}`);
+}
 
-const app = await apps.createTestApp('nest12-esm');
-let server;
+const workspace = mkdtempSync(path.join(os.tmpdir(), 'realtime-demo-'));
+const app = path.join(workspace, 'chat-app');
+const secret = randomBytes(32).toString('base64url');
 const sockets = [];
+let server;
 try {
-  say(`1. A fresh Nest 12 app (ESM, vitest) in ${app}`);
-  say('\n2. npx realtime-schematics gateway chat');
-  say((await mustRun(app, path.join(app, 'node_modules/.bin/realtime-schematics'), ['gateway', 'chat'])).trimEnd().replace(/^/gm, '  '));
-  say('\n3. npm run build (the app\'s own strict tsconfig)');
+  say(`Node ${process.version}; a new Nest app in ${app}`);
+  await step('1. nest new chat-app --skip-install (offline: node_modules is linked to this repository\'s)', workspace, path.join(ROOT, 'node_modules/.bin/nest'), [
+    'new', 'chat-app', '--skip-install', '--skip-git', '--package-manager', 'npm', '--no-observe',
+  ]);
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(app, 'node_modules'), 'dir');
+
+  // --skip-install everywhere: the packages are already there, and the demo never goes online.
+  await step('2. realtime-schematics init --skip-install', app, process.execPath, [CLI, 'init', '--skip-install']);
+  await step('3. realtime-schematics feature chat', app, process.execPath, [CLI, 'feature', 'chat', '--skip-install']);
+  await step('4. realtime-schematics redis-adapter', app, process.execPath, [CLI, 'redis-adapter', '--skip-install']);
+
+  say('\n5. npm run build (the app\'s own nest build and strict tsconfig)');
   await mustRun(app, 'npm', ['run', 'build']);
-  say('  built');
-  server = await apps.startApp(app);
-  say(`\n4. The app is listening on ${server.url}; two users talk on /chat`);
-  const alice = await connect(`${server.url}/chat`, 'alice');
-  const bob = await connect(`${server.url}/chat`, 'bob');
-  sockets.push(alice, bob);
-  await send(alice, 'alice', { text: 'hi bob' });
-  await send(bob, 'bob', { text: 'hi alice!' });
-  say('\n5. Invalid messages are refused, delivered to nobody; the sockets stay connected');
-  await send(alice, 'alice', { text: '' });
-  await send(alice, 'alice', { text: 'hello', admin: true });
-  await pause(100);
-  await send(alice, 'alice', { text: 'still here?' });
-  await pause(100);
-  say(`  alice connected: ${alice.connected}, bob connected: ${bob.connected}`);
+  say('    built');
+
+  const redis = process.env.REDIS_URL ? `REDIS_URL=${process.env.REDIS_URL}` : 'no REDIS_URL: in-memory adapter';
+  server = await apps.startApp(app, { JWT_SECRET: secret, REDIS_URL: process.env.REDIS_URL ?? '' });
+  say(`\n6. The app listens on ${server.url} (JWT_SECRET set, ${redis})`);
+  for (const line of server.output().split('\n').filter((text) => text.includes('REDIS_URL'))) say(`    ${line.trim()}`);
+
+  say('\n  Auth: the token is verified once, at the handshake');
+  await refused(server.url, 'mallory (no token)');
+  await refused(server.url, 'mallory (forged token)', signJwt({ sub: 'mallory' }, 'not-the-secret'));
+  const token = (sub) => signJwt({ sub, exp: Math.floor(Date.now() / 1000) + 600 }, secret);
+  const alice = await connect(server.url, 'alice', token('alice'));
+  const bob = await connect(server.url, 'bob', token('bob'));
+  const carol = await connect(server.url, 'carol', token('carol'));
+  sockets.push(alice, bob, carol);
+  say('    alice, bob and carol connected with signed tokens');
+
+  say('\n  Rooms: alice and bob join "lobby"; members are told');
+  await emit(alice, 'alice', 'joinRoom', { room: 'lobby' });
+  await emit(bob, 'bob', 'joinRoom', { room: 'lobby' });
+
+  say('\n  Messages reach every member of the room, the sender included');
+  await emit(alice, 'alice', 'roomMessage', { room: 'lobby', text: 'hi bob' });
+  await emit(bob, 'bob', 'roomMessage', { room: 'lobby', text: 'hi alice!' });
+  await emit(bob, 'bob', 'roomMembers', { room: 'lobby' });
+
+  say('\n  carol is not a member: her post is refused and delivered to nobody');
+  let delivered = 0;
+  for (const member of [alice, bob]) member.on('roomMessage', () => delivered++);
+  await emit(carol, 'carol', 'roomMessage', { room: 'lobby', text: 'let me in' }, 'FORBIDDEN');
+  if (delivered > 0) throw new Error('demo: carol\'s refused message was delivered');
+
+  say('\n  Invalid payloads get VALIDATION_FAILED in the ack; the socket stays connected');
+  await emit(alice, 'alice', 'roomMessage', { room: 'lobby', text: '' }, 'VALIDATION_FAILED');
+  await emit(alice, 'alice', 'joinRoom', { room: '../admin' }, 'VALIDATION_FAILED');
+  say(`    alice connected: ${alice.connected}`);
+  if (!alice.connected) throw new Error('demo: alice was disconnected by an invalid payload');
+
+  say('\n  bob leaves');
+  await emit(bob, 'bob', 'leaveRoom', { room: 'lobby' });
+
   say('\nDemo finished.');
 } finally {
   sockets.forEach((socket) => socket.disconnect());
   await server?.stop();
-  await apps.removeTestApp(app);
+  rmSync(workspace, { recursive: true, force: true });
 }

@@ -8,14 +8,19 @@ import ts from 'typescript';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
-export function loadAppHelpers() {
-  const source = path.join(ROOT, 'test/support/apps.ts');
+/** A module of test/support/ (built-ins only), transpiled for plain Node: `loadTestSupport('jwt')`. */
+export function loadTestSupport(name) {
+  const source = path.join(ROOT, `test/support/${name}.ts`);
   const { outputText } = ts.transpileModule(readFileSync(source, 'utf8'), {
     fileName: source,
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
   });
-  const compiled = path.join(ROOT, '.cache/scripts/apps.cjs');
+  const compiled = path.join(ROOT, `.cache/scripts/${name}.cjs`);
   mkdirSync(path.dirname(compiled), { recursive: true });
   writeFileSync(compiled, outputText);
   return createRequire(import.meta.url)(compiled);
+}
+
+export function loadAppHelpers() {
+  return loadTestSupport('apps');
 }
