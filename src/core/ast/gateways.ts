@@ -31,7 +31,9 @@ export function findGateway(tree: Tree, sourceRoot: string, name: string): Gatew
     if (posix.basename(path) === fileName && path.includes(`/${segments.join('/')}`)) matches.push(path.slice(1));
   });
   if (matches.length === 0) {
-    throw new SchematicsException(`Gateway "${name}" not found: no ${fileName} under ${sourceRoot || 'the app'}.`);
+    throw new SchematicsException(
+      `Gateway "${name}" not found: no ${fileName} under ${sourceRoot || 'the app'}. Generate it first (realtime-schematics gateway ${name}) or pass an existing gateway's name.`,
+    );
   }
   if (matches.length > 1) {
     throw new SchematicsException(`Gateway "${name}" is ambiguous (${matches.join(', ')}); give its folder, e.g. admin/${posix.basename(fileName, '.gateway.ts')}.`);
