@@ -126,6 +126,24 @@ describe('feature schematic', () => {
     expect(runner.tasks).toEqual([]);
   });
 
+  it('generates into a monorepo project (-p) and imports the feature into the module its main.ts bootstraps', async () => {
+    const tree = withConventions(createAppTree('esm'), PRODUCTION);
+    // As `nest g app other` lays a project out: its root module is OtherModule, bootstrapped by its main.ts.
+    tree.create('/apps/other/src/other.module.ts', tree.readContent('/src/app.module.ts').replace('class AppModule', 'class OtherModule'));
+    tree.create('/apps/other/src/main.ts', tree.readContent('/src/main.ts').replace(/AppModule/g, 'OtherModule').replace('./app.module.js', './other.module.js'));
+    tree.overwrite(
+      '/nest-cli.json',
+      JSON.stringify({ sourceRoot: 'apps/api/src', monorepo: true, projects: { other: { type: 'application', root: 'apps/other', sourceRoot: 'apps/other/src' } } }),
+    );
+    const { tree: result, warnings } = await feature(tree, { name: 'chat', project: 'other' });
+    expect(warnings).toEqual([]);
+    expect(result.readContent('/apps/other/src/other.module.ts')).toContain('imports: [ChatModule],');
+    expect(result.readContent('/apps/other/src/chat/chat.module.ts')).toContain('providers: [ChatGateway, ChatRooms, ChatRoomPolicy],');
+    expect(result.exists('/apps/other/src/realtime/ws-auth.module.ts')).toBe(true);
+    expect(result.exists('/apps/other/test/chat.gateway.e2e-spec.ts')).toBe(true);
+    expect(result.files.filter((file) => file.startsWith('/src/chat') || file.startsWith('/src/realtime'))).toEqual([]);
+  });
+
   it('refuses a bad name and writes nothing', async () => {
     const tree = createAppTree('esm');
     const before = snapshotTree(tree);
