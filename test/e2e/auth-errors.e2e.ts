@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { io, type Socket, type SocketOptions, type ManagerOptions } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { RunningApp, createTestApp, removeTestApp, startApp } from '../support/apps';
+import { ClientOptions, connected, openClient, refusal } from '../support/clients';
 import { succeed } from '../support/commands';
 import { TEST_JWT_SECRET, signJwt } from '../support/jwt';
 
@@ -37,24 +38,10 @@ describe('ws-guard and ws-filter in a nest12-esm app', () => {
   const clients: Socket[] = [];
   const cli = () => join(app, 'node_modules/.bin/realtime-schematics');
 
-  function open(options: Partial<ManagerOptions & SocketOptions> = {}): Socket {
-    const client = io(`${server.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, ...options });
+  function open(options: ClientOptions = {}): Socket {
+    const client = openClient(`${server.url}/chat`, options);
     clients.push(client);
     return client;
-  }
-
-  function connected(client: Socket): Promise<Socket> {
-    return new Promise((resolve, reject) => {
-      client.once('connect', () => resolve(client));
-      client.once('connect_error', reject);
-    });
-  }
-
-  function refusal(client: Socket): Promise<Error & { data?: { code?: string; reason?: string } }> {
-    return new Promise((resolve, reject) => {
-      client.once('connect_error', resolve);
-      client.once('connect', () => reject(new Error('connected without valid credentials')));
-    });
   }
 
   beforeAll(async () => {
@@ -155,7 +142,7 @@ describe('ws-guard and ws-filter in a nest12-esm app', () => {
     const late = await connected(open({ auth: { token: sign({ sub: 'carol' }) } }));
     expect(await late.timeout(5000).emitWithAck('message', { text: 'still up' })).toEqual({ ok: true });
     // The middleware is installed on /chat itself: a socket on "/" is unaffected, and passes nothing to /chat.
-    const root = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+    const root = openClient(server.url);
     clients.push(root);
     await connected(root);
   });

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { AppKind, createTestApp, fileSnapshot, jestCapableNodeBinDir, removeTestApp, run, startApp } from '../support/apps';
+import { connected, openClient } from '../support/clients';
 import { appBin, succeed } from '../support/commands';
 
 /**
@@ -21,13 +22,7 @@ const ENTRY_POINTS: Record<string, (app: string) => [string, string[]]> = {
 
 
 
-function connect(url: string): Promise<Socket> {
-  const client = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
-  return new Promise((resolve, reject) => {
-    client.once('connect', () => resolve(client));
-    client.once('connect_error', reject);
-  });
-}
+const connect = (url: string): Promise<Socket> => connected(openClient(url));
 
 describe.each(KINDS)('gateway in a %s app', (kind) => {
   const apps: Record<string, string> = {};

@@ -1,39 +1,26 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { RunningApp, createTestApp, removeTestApp, startApp } from '../support/apps';
+import { ConnectedUser, connectUser } from '../support/clients';
 import { appBin, succeed } from '../support/commands';
-import { TEST_JWT_SECRET, signJwt } from '../support/jwt';
+import { TEST_JWT_SECRET } from '../support/jwt';
 
 /**
  * room-handler end to end in a real Nest 12 ESM app generated with auth and rooms on in
  * realtime.json (`gateway chat` brings the room handler), a team rule in the generated canJoin
  * policy, compiled, started and driven by several socket.io clients.
  */
-type Payload = Record<string, unknown>;
-
 describe('room-handler in a nest12-esm app', () => {
   let app: string;
   let server: RunningApp;
   const clients: Socket[] = [];
 
   /** A connected client of user `sub`, recording every room event it receives, in order. */
-  async function user(sub: string) {
-    const socket = io(`${server.url}/chat`, { auth: { token: signJwt({ sub }) }, transports: ['websocket'], forceNew: true, reconnection: false });
-    clients.push(socket);
-    const events: [string, Payload][] = [];
-    for (const event of ['userJoined', 'userLeft', 'roomMessage']) socket.on(event, (payload: Payload) => events.push([event, payload]));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    const call = (event: string, payload: Payload) => socket.timeout(5000).emitWithAck(event, payload) as Promise<Payload>;
-    /** Resolves once `count` events have arrived (a round trip of its own orders the rest). */
-    const received = async (count: number) => {
-      for (let waited = 0; events.length < count && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
-      return events.splice(0);
-    };
-    return { socket, call, received };
+  async function user(sub: string): Promise<ConnectedUser> {
+    const connectedUser = await connectUser(`${server.url}/chat`, sub);
+    clients.push(connectedUser.socket);
+    return connectedUser;
   }
 
   beforeAll(async () => {

@@ -18,7 +18,11 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export type AppKind = 'nest12-esm' | 'nest12-cjs';
+/**
+ * The apps of SPEC §7: Nest 12 ESM (the `nest new` default), Nest 12 CommonJS, Nest 11 CommonJS,
+ * and a monorepo (the Nest 12 ESM app after `nest g app other`).
+ */
+export type AppKind = 'nest12-esm' | 'nest12-cjs' | 'nest11-cjs' | 'monorepo';
 
 export interface RunResult {
   code: number | null;
@@ -54,15 +58,21 @@ const REPO_BIN = path.join(REPO_ROOT, 'node_modules', '.bin');
 const DEFAULT_TIMEOUT_MS = 2 * 60_000;
 const INSTALL_TIMEOUT_MS = 5 * 60_000;
 const NPM_INSTALL = ['install', '--no-audit', '--no-fund'];
+/**
+ * Templates are built as a user builds the app, whoever runs the build: jest sets NODE_ENV=test,
+ * and with it `nest g app` skips moving the default app into apps/.
+ */
+const USER_ENV: NodeJS.ProcessEnv = { NODE_ENV: undefined };
 /** Folder inside the app that holds the packed tarball, so `file:` specs stay valid in every copy. */
 const PACKED_DIR = '.packed';
 const TEST_APP_PREFIX = 'rs-app-';
 
 /**
- * How each kind starts: the way a user creates that app, without its install (done afterwards,
- * the same way for every kind). Run in an empty folder, each creates `./app`.
+ * How each standalone kind starts: the way a user creates that app, without its install (done
+ * afterwards, the same way for every kind). Run in an empty folder, each creates `./app`; `nest`
+ * and `schematics` are the repo's own devDependencies.
  */
-const SCAFFOLDS: Record<AppKind, string[]> = {
+const SCAFFOLDS: Record<Exclude<AppKind, 'monorepo'>, string[]> = {
   'nest12-esm': ['nest', 'new', 'app', '--skip-git', '--skip-install', '--package-manager', 'npm', '--no-observe'],
   // `nest new` has no --type: the CommonJS app comes from the same application schematic with --type=cjs.
   // `--no-dry-run` because the schematics CLI ignores `--dry-run=false` (it reads the string "false").
@@ -76,7 +86,35 @@ const SCAFFOLDS: Record<AppKind, string[]> = {
     '--no-dry-run',
     '--no-interactive',
   ],
+  // The Nest 11 CLI itself, as a user on Nest 11 runs it; the app then has CLI 11 in devDependencies.
+  'nest11-cjs': [
+    'npm',
+    'exec',
+    '--yes',
+    '--package=@nestjs/cli@11.0.24',
+    '--',
+    'nest',
+    'new',
+    'app',
+    '--skip-git',
+    '--skip-install',
+    '--package-manager',
+    'npm',
+  ],
 };
+
+/**
+ * The monorepo: a copy of the `base` template converted by its own Nest CLI. `nest g app` moves the
+ * default app to apps/<name>/, adds apps/other/ and nest-cli.json `projects`, and switches the
+ * builder to rspack, whose packages `nest build` then asks the user to install. It leaves the lint
+ * script on `src/ test/`, which it just emptied: a user points it at apps/.
+ */
+const MONOREPO = {
+  base: 'nest12-esm',
+  convert: ['nest', 'g', 'app', 'other'],
+  builderPackages: ['@rspack/core', 'webpack-node-externals', 'tsconfig-paths-webpack-plugin'],
+  lintScript: 'oxlint --type-aware apps/',
+} as const;
 
 /**
  * Everything a template depends on besides `buildTemplate`'s code; hashed into the cache key.
@@ -84,8 +122,8 @@ const SCAFFOLDS: Record<AppKind, string[]> = {
  */
 function recipe(kind: AppKind) {
   return {
-    revision: 3,
-    scaffold: SCAFFOLDS[kind],
+    revision: 5,
+    ...(kind === 'monorepo' ? { monorepo: MONOREPO, base: templateName(MONOREPO.base) } : { scaffold: SCAFFOLDS[kind] }),
     tools: ['@nestjs/cli', '@nestjs/schematics', '@angular-devkit/schematics-cli'].map(
       (name) => `${name}@${installedManifest(REPO_ROOT, name).version}`,
     ),
@@ -98,24 +136,37 @@ function recipe(kind: AppKind) {
   };
 }
 
+/** `.cache/apps/<kind>-<hash of its recipe>`'s name. */
+function templateName(kind: AppKind): string {
+  return `${kind}-${shortHash(JSON.stringify(recipe(kind)))}`;
+}
+
 const templates = new Map<AppKind, Promise<string>>();
 
 /** The cached template app of this kind, built first if missing (about a minute). */
 export function prepareTemplateApp(kind: AppKind): Promise<string> {
   let template = templates.get(kind);
   if (!template) {
-    template = cachedBuild(`${kind}-${shortHash(JSON.stringify(recipe(kind)))}`, kind, (app) =>
-      buildTemplate(kind, app),
-    );
+    template = cachedBuild(templateName(kind), kind, (app) => buildTemplate(kind, app));
     templates.set(kind, template);
   }
   return template;
 }
 
 async function buildTemplate(kind: AppKind, app: string): Promise<void> {
-  const { scaffold, nestPackages, otherPackages, socketIoClient } = recipe(kind);
-  const [bin, ...args] = scaffold;
-  await timed(kind, 'scaffold', () => mustRun(path.join(REPO_BIN, bin), args, { cwd: path.dirname(app) }));
+  if (kind === 'monorepo') return buildMonorepo(app);
+  const { nestPackages, otherPackages, socketIoClient } = recipe(kind);
+  const [bin, ...args] = SCAFFOLDS[kind];
+  const executable = bin === 'npm' ? 'npm' : path.join(REPO_BIN, bin);
+  // Scaffolded outside the repo: the Nest CLI resolves `@nestjs/schematics` from the working folder
+  // first, so inside the repo the Nest 11 CLI would write the repo's Nest 12 app.
+  const outside = await mkdtemp(path.join(os.tmpdir(), 'rs-scaffold-'));
+  try {
+    await timed(kind, 'scaffold', () => mustRun(executable, args, { cwd: outside, env: USER_ENV, timeoutMs: INSTALL_TIMEOUT_MS }));
+    await mustRun('cp', ['-a', path.join(outside, 'app'), app], { cwd: outside });
+  } finally {
+    await rm(outside, { recursive: true, force: true });
+  }
   await timed(kind, 'npm install', () => npm(app, NPM_INSTALL));
 
   const nestMajor = installedManifest(app, '@nestjs/core').version.split('.')[0];
@@ -128,6 +179,19 @@ async function buildTemplate(kind: AppKind, app: string): Promise<void> {
   await timed(kind, 'socket.io-client', () =>
     npm(app, [...NPM_INSTALL, '--save-dev', '--save-exact', `socket.io-client@${socketIoClient}`]),
   );
+}
+
+/** The monorepo kind: its base template, copied, converted by the app's own Nest CLI (see MONOREPO). */
+async function buildMonorepo(app: string): Promise<void> {
+  const base = await prepareTemplateApp(MONOREPO.base);
+  await mkdir(app);
+  await copyApp(base, app);
+  const [bin, ...args] = MONOREPO.convert;
+  await timed('monorepo', args.join(' '), () => mustRun(path.join(app, 'node_modules', '.bin', bin), args, { cwd: app, env: USER_ENV }));
+  await timed('monorepo', 'builder packages', () => npm(app, [...NPM_INSTALL, '--save-dev', ...MONOREPO.builderPackages]));
+  const manifest = readJson(path.join(app, 'package.json'));
+  manifest.scripts.lint = MONOREPO.lintScript;
+  await writeFile(path.join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /**
@@ -326,7 +390,7 @@ async function mustRun(cmd: string, args: string[], opts: RunOptions): Promise<R
 }
 
 function npm(cwd: string, args: string[]): Promise<RunResult> {
-  return mustRun('npm', args, { cwd, timeoutMs: INSTALL_TIMEOUT_MS });
+  return mustRun('npm', args, { cwd, env: USER_ENV, timeoutMs: INSTALL_TIMEOUT_MS });
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
@@ -344,15 +408,19 @@ export function freePort(): Promise<number> {
 const START_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 5_000;
 
-/** Starts a built app (`node dist/main.js`) on a free port and resolves once it accepts connections. */
-export async function startApp(dir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningApp> {
-  const entry = path.join(dir, 'dist', 'main.js');
+/**
+ * Starts a built app (`node dist/main.js`, or another `entry` relative to the app) on a free port
+ * and resolves once it accepts connections.
+ */
+export async function startApp(dir: string, env: NodeJS.ProcessEnv = {}, entryFile = 'dist/main.js'): Promise<RunningApp> {
+  const entry = path.join(dir, entryFile);
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build the app first`);
   const port = await freePort();
   const child = spawn(process.execPath, [entry], {
     cwd: dir,
     // Nest's logger colours its output even without a TTY; plain text reads better in failures.
-    env: { ...process.env, NO_COLOR: '1', ...env, PORT: String(port) },
+    // `port` too: the main.ts that `nest g app` writes reads `process.env.port`.
+    env: { ...process.env, NO_COLOR: '1', ...env, PORT: String(port), port: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,0 +1,234 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Socket } from 'socket.io-client';
+import { AppKind, RunningApp, createTestApp, fileSnapshot, jestCapableNodeBinDir, removeTestApp, startApp } from '../support/apps';
+import { ConnectedUser, ROOM_EVENTS, connectUser, openClient, refusal } from '../support/clients';
+import { appBin, succeed } from '../support/commands';
+import { TEST_JWT_SECRET } from '../support/jwt';
+
+/**
+ * Every app kind SPEC §7 supports, one pass each: the production set (auth and rooms on in the
+ * workspace's realtime.json) generated, compiled by the app's own tsconfig and build, linted by its
+ * own linter (which must find nothing to fix), its generated specs run by its own runners, then the
+ * app started and driven with socket.io-client. Last, `--format` with an app's own Prettier config.
+ */
+
+/** A command run at the app's root: `npm`, or a binary of the app's own node_modules/.bin. */
+type Command = [bin: string, args: string[]];
+
+/**
+ * What is generated in each kind, in order. The one place to change when the schematics do
+ * (e.g. to `init --skip-install`, then `feature chat`).
+ */
+const GENERATE: Record<AppKind, Command[]> = {
+  'nest12-esm': [['realtime-schematics', ['gateway', 'chat']]],
+  'nest12-cjs': [['realtime-schematics', ['gateway', 'chat']]],
+  // The app's own Nest CLI 11 (SPEC §2: `nest g` of Nest CLI 11 and 12).
+  'nest11-cjs': [['nest', ['g', '-c', 'realtime-schematics', 'gateway', 'chat']]],
+  // The app's own Nest CLI 12, into the second project of the workspace.
+  monorepo: [['nest', ['g', '-c', 'realtime-schematics', 'gateway', 'chat', '-p', 'other']]],
+};
+
+/** The conventions every app is generated with, at the workspace root. */
+const CONVENTIONS = { auth: { enabled: true }, rooms: { enabled: true } };
+
+/** Where each kind's generated project lives and how the app's own tools check, build and start it. */
+interface Project {
+  sourceRoot: string;
+  /** What relative imports end with: `.js` in ESM apps. */
+  importSuffix: '.js' | '';
+  /** The module that was there before generation; the realtime code must end up wired into it. */
+  rootModule: string;
+  /** `tsc` arguments that type-check the project's sources and specs. */
+  typecheck: string[];
+  build: Command;
+  /** What the build produces for `node` to start. */
+  entry: string;
+  /** Nest 12's packages are ESM-only: jest (the CommonJS app's runner) needs Node 24 to load them. */
+  jestOnNode24?: boolean;
+}
+
+const STRICT_FLAGS = ['--strict', '--noImplicitAny', '--strictBindCallApply'];
+
+const PROJECTS: Record<AppKind, Project> = {
+  'nest12-esm': {
+    importSuffix: '.js',
+    sourceRoot: 'src',
+    rootModule: 'src/app.module.ts',
+    typecheck: ['-p', 'tsconfig.json', '--noEmit'],
+    build: ['npm', ['run', 'build']],
+    entry: 'dist/main.js',
+  },
+  'nest12-cjs': {
+    importSuffix: '',
+    sourceRoot: 'src',
+    rootModule: 'src/app.module.ts',
+    typecheck: ['-p', 'tsconfig.json', '--noEmit'],
+    build: ['npm', ['run', 'build']],
+    entry: 'dist/main.js',
+    jestOnNode24: true,
+  },
+  'nest11-cjs': {
+    importSuffix: '',
+    sourceRoot: 'src',
+    rootModule: 'src/app.module.ts',
+    // Nest 11's tsconfig is not strict (noImplicitAny: false, …); the generated code must compile under strict too.
+    typecheck: ['-p', 'tsconfig.json', '--noEmit', ...STRICT_FLAGS],
+    build: ['npm', ['run', 'build']],
+    entry: 'dist/main.js',
+  },
+  monorepo: {
+    importSuffix: '.js',
+    sourceRoot: 'apps/other/src',
+    rootModule: 'apps/other/src/other.module.ts',
+    // The project's tsconfig.app.json leaves specs out; the test adds one that takes them in (see below).
+    typecheck: ['-p', 'apps/other/tsconfig.check.json', '--noEmit'],
+    build: ['nest', ['build', 'other']],
+    entry: 'dist/apps/other/main.js',
+  },
+};
+
+/** The specs the production set writes; the runners' output must name each one. */
+const UNIT_SPECS = [/chat\.gateway\.spec\.ts/, /chat\.room-policy\.spec\.ts/, /ws-auth\.guard\.spec\.ts/, /ws-exception\.filter\.spec\.ts/];
+const E2E_SPECS = [/chat\.gateway\.e2e-spec\.ts/];
+
+/** Generated code has no business in a linter's report (the apps' own files may have warnings). */
+const GENERATED_PATH = /[\\/](chat|realtime)[\\/]|chat\.gateway\.e2e-spec/;
+
+function runIn(app: string, [bin, args]: Command, env: NodeJS.ProcessEnv = {}) {
+  return succeed(app, bin === 'npm' ? 'npm' : appBin(app, bin), args, env);
+}
+
+/** Runs a kind's GENERATE list and returns everything it printed. */
+async function generate(app: string, kind: AppKind, extraArgs: string[] = []): Promise<string> {
+  writeFileSync(join(app, 'realtime.json'), JSON.stringify(CONVENTIONS, null, 2) + '\n');
+  let output = '';
+  for (const [bin, args] of GENERATE[kind]) {
+    const result = await runIn(app, [bin, [...args, ...extraArgs]]);
+    output += result.stdout + result.stderr;
+  }
+  return output;
+}
+
+describe.each(Object.keys(GENERATE) as AppKind[])('the production set in a %s app', (kind) => {
+  const project = PROJECTS[kind];
+  let app: string;
+
+  beforeAll(async () => {
+    app = await createTestApp(kind);
+  });
+
+  afterAll(async () => {
+    if (app) await removeTestApp(app);
+  });
+
+  it('generates into the project’s source root and wires it into its module', async () => {
+    const before = readFileSync(join(app, project.rootModule), 'utf8');
+    const output = await generate(app, kind);
+    // `nest g` exits 0 even when the schematic fails: the output and the files are checked too.
+    expect(output).not.toMatch(/error/i);
+    for (const file of ['chat/chat.gateway.ts', 'chat/chat.rooms.ts', 'realtime/ws-auth.middleware.ts', 'realtime/ws-exception.filter.ts']) {
+      expect(output).toContain(`CREATE ${project.sourceRoot}/${file}`);
+    }
+    expect(output).toContain(`UPDATE ${project.rootModule}`);
+    const rootModule = readFileSync(join(app, project.rootModule), 'utf8');
+    expect(rootModule).not.toBe(before);
+    expect(rootModule).toMatch(new RegExp(`from '\\./chat/chat\\.[a-z-]+${project.importSuffix.replace('.', '\\.')}';`));
+    // Nothing was written outside the project (in the monorepo: nothing into the default app).
+    const written = [...output.matchAll(/^(?:CREATE|UPDATE) (\S+)/gm)].map(([, file]) => file);
+    const projectRoot = project.sourceRoot.replace(/\/?src$/, '');
+    expect(written.filter((file) => !file.startsWith(projectRoot))).toEqual([]);
+  });
+
+  it('compiles: type-checked with specs, and built by the app’s own build', async () => {
+    if (kind === 'monorepo') {
+      writeFileSync(
+        join(app, 'apps/other/tsconfig.check.json'),
+        JSON.stringify({ extends: './tsconfig.app.json', include: ['src/**/*', 'test/**/*'], exclude: [] }),
+      );
+    }
+    await succeed(app, appBin(app, 'tsc'), project.typecheck);
+    await runIn(app, project.build);
+  });
+
+  it('passes the app’s own linter, which finds nothing to fix in the generated files', async () => {
+    const before = await fileSnapshot(app);
+    const lint = await runIn(app, ['npm', ['run', 'lint']]);
+    expect(await fileSnapshot(app)).toEqual(before);
+    expect(lint.stdout + lint.stderr).not.toMatch(GENERATED_PATH);
+  });
+
+  it('passes its generated unit and e2e specs in the app’s own runners', async () => {
+    const path = project.jestOnNode24 ? { PATH: `${await jestCapableNodeBinDir()}:${process.env.PATH}` } : {};
+    const unit = await runIn(app, ['npm', ['test']], path);
+    for (const spec of UNIT_SPECS) expect(unit.stdout + unit.stderr).toMatch(spec);
+    // The app's own e2e spec boots its module, which now needs the secret like the app does.
+    const e2e = await runIn(app, ['npm', ['run', 'test:e2e']], { ...path, JWT_SECRET: TEST_JWT_SECRET });
+    for (const spec of E2E_SPECS) expect(e2e.stdout + e2e.stderr).toMatch(spec);
+  });
+
+  it('starts and serves /chat: authenticated members join a room and talk; a client without a token is refused', async () => {
+    const server: RunningApp = await startApp(app, { JWT_SECRET: TEST_JWT_SECRET }, project.entry);
+    const sockets: Socket[] = [];
+    const user = async (sub: string): Promise<ConnectedUser> => {
+      const connected = await connectUser(`${server.url}/chat`, sub, [...ROOM_EVENTS, 'message']);
+      sockets.push(connected.socket);
+      return connected;
+    };
+    try {
+      const [alice, bob] = [await user('alice'), await user('bob')];
+      expect(await alice.call('joinRoom', { room: 'lobby' })).toEqual({ ok: true, data: { room: 'lobby' } });
+      expect(await bob.call('joinRoom', { room: 'lobby' })).toEqual({ ok: true, data: { room: 'lobby' } });
+      expect(await alice.received(1)).toEqual([['userJoined', { room: 'lobby', userId: 'bob' }]]);
+
+      expect(await bob.call('roomMessage', { room: 'lobby', text: 'hi lobby' })).toEqual({ ok: true });
+      const roomMessage = { room: 'lobby', text: 'hi lobby', sender: 'bob', timestamp: expect.any(String) };
+      expect(await alice.received(1)).toEqual([['roomMessage', roomMessage]]);
+      expect(await bob.received(1)).toEqual([['roomMessage', roomMessage]]);
+
+      expect(await alice.call('message', { text: 'hello' })).toEqual({ ok: true });
+      expect(await bob.received(1)).toEqual([['message', { text: 'hello', sender: 'alice', timestamp: expect.any(String) }]]);
+
+      const anonymous = openClient(`${server.url}/chat`);
+      sockets.push(anonymous);
+      const refused = await refusal(anonymous);
+      expect({ message: refused.message, data: refused.data }).toEqual({
+        message: 'Unauthorized',
+        data: { code: 'UNAUTHORIZED', reason: 'missing_token' },
+      });
+    } finally {
+      sockets.forEach((socket) => socket.disconnect());
+      await server.stop();
+    }
+  });
+});
+
+describe('--format in a nest12-esm app with its own Prettier config', () => {
+  const kind: AppKind = 'nest12-esm';
+  const prettierConfig = { printWidth: 100, singleQuote: false, semi: false, trailingComma: 'all' };
+  let app: string;
+
+  beforeAll(async () => {
+    app = await createTestApp(kind);
+  });
+
+  afterAll(async () => {
+    if (app) await removeTestApp(app);
+  });
+
+  it('writes files the app’s own Prettier accepts under that config, and the app still builds', async () => {
+    writeFileSync(join(app, '.prettierrc'), JSON.stringify(prettierConfig, null, 2) + '\n');
+    const output = await generate(app, kind, ['--format']);
+    const written = [...output.matchAll(/^(?:CREATE|UPDATE) (\S+\.ts)\b/gm)].map(([, file]) => file);
+    expect(written).toEqual(expect.arrayContaining([`${PROJECTS[kind].sourceRoot}/chat/chat.gateway.ts`, PROJECTS[kind].rootModule]));
+
+    const check = await succeed(app, appBin(app, 'prettier'), ['--check', ...written]);
+    expect(check.stdout + check.stderr).toContain('All matched files use Prettier code style!');
+    // Not the Nest defaults the templates are written in: double quotes, no semicolons.
+    const gateway = readFileSync(join(app, PROJECTS[kind].sourceRoot, 'chat/chat.gateway.ts'), 'utf8');
+    expect(gateway).toContain('from "@nestjs/websockets"');
+    expect(gateway).not.toMatch(/;$/m);
+
+    await runIn(app, PROJECTS[kind].build);
+  });
+});
