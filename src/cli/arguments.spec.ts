@@ -18,6 +18,11 @@ describe('parseArguments', () => {
     expect(parse(['--help']).help).toBe(true);
   });
 
+  it('reads -p as --project, like the Nest CLI', () => {
+    expect(parse(['chat', '-p', 'other']).options).toEqual({ name: 'chat', project: 'other' });
+    expect(parse(['chat', '-p=other']).options).toEqual({ name: 'chat', project: 'other' });
+  });
+
   it('accepts explicit boolean values', () => {
     expect(parse(['chat', '--e2e-spec=false']).options).toEqual({ name: 'chat', e2eSpec: false });
   });

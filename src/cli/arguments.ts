@@ -9,6 +9,9 @@ export interface ParsedArguments {
   help: boolean;
 }
 
+/** Short flags, as the Nest CLI spells them. */
+const SHORT_FLAGS: Record<string, string> = { p: 'project' };
+
 const camelCase = (flag: string) => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 const kebabCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
@@ -28,7 +31,8 @@ export function parseArguments(argv: string[], schema: SchematicSchema, schemati
       positionals.push(argument);
       continue;
     }
-    const [rawFlag, inlineValue] = splitFlag(argument);
+    const [spelled, inlineValue] = splitFlag(argument);
+    const rawFlag = argument.startsWith('--') ? spelled : (SHORT_FLAGS[spelled] ?? spelled);
     if (rawFlag === 'help' || rawFlag === 'h') {
       help = true;
       continue;

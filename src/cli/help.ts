@@ -31,6 +31,7 @@ export function globalHelp(): string {
     'Options for every schematic:',
     '  --dry-run, -d  Show what would change; write nothing.',
     '  --help, -h     Show the options of a schematic: realtime-schematics <schematic> --help',
+    '  --project, -p  Monorepo project (a key of nest-cli.json projects) to generate into.',
     '',
     'Team defaults come from realtime.json (see realtime.schema.json); options given here win.',
   ].join('\n');

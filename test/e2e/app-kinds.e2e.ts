@@ -7,8 +7,8 @@ import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET } from '../support/jwt';
 
 /**
- * Every app kind SPEC §7 supports, one pass each: the production set (auth and rooms on in the
- * workspace's realtime.json) generated, compiled by the app's own tsconfig and build, linted by its
+ * Every app kind SPEC §7 supports, one pass each: `init` + `feature chat` (auth and rooms on, as
+ * init writes realtime.json) generated, compiled by the app's own tsconfig and build, linted by its
  * own linter (which must find nothing to fix), its generated specs run by its own runners, then the
  * app started and driven with socket.io-client. Last, `--format` with an app's own Prettier config.
  */
@@ -17,20 +17,34 @@ import { TEST_JWT_SECRET } from '../support/jwt';
 type Command = [bin: string, args: string[]];
 
 /**
- * What is generated in each kind, in order. The one place to change when the schematics do
- * (e.g. to `init --skip-install`, then `feature chat`).
+ * What is generated in each kind, in order: `init` (which writes realtime.json with auth and rooms
+ * on), then `feature chat`, through a different entry point in each kind. `--skip-install`: the
+ * template apps already hold every package, and the tests stay offline.
  */
 const GENERATE: Record<AppKind, Command[]> = {
-  'nest12-esm': [['realtime-schematics', ['gateway', 'chat']]],
-  'nest12-cjs': [['realtime-schematics', ['gateway', 'chat']]],
-  // The app's own Nest CLI 11 (SPEC §2: `nest g` of Nest CLI 11 and 12).
-  'nest11-cjs': [['nest', ['g', '-c', 'realtime-schematics', 'gateway', 'chat']]],
-  // The app's own Nest CLI 12, into the second project of the workspace.
-  monorepo: [['nest', ['g', '-c', 'realtime-schematics', 'gateway', 'chat', '-p', 'other']]],
+  'nest12-esm': [
+    ['realtime-schematics', ['init', '--skip-install']],
+    ['realtime-schematics', ['feature', 'chat']],
+  ],
+  'nest12-cjs': [
+    ['realtime-schematics', ['init', '--skip-install']],
+    ['nest', ['g', '-c', 'realtime-schematics', 'feature', 'chat']],
+  ],
+  // The app's own Nest CLI 11 (SPEC §2: Nest CLI 11 and 12): `nest add` (its --skip-install skips
+  // fetching the already installed package) and `nest g`.
+  'nest11-cjs': [
+    ['nest', ['add', 'realtime-schematics', '--skip-install']],
+    ['nest', ['g', '-c', 'realtime-schematics', 'feature', 'chat']],
+  ],
+  // Into the second project of the workspace; realtime.json and .env.example go to the workspace root.
+  monorepo: [
+    ['realtime-schematics', ['init', '--skip-install', '-p', 'other']],
+    ['nest', ['g', '-c', 'realtime-schematics', 'feature', 'chat', '-p', 'other']],
+  ],
 };
 
-/** The conventions every app is generated with, at the workspace root. */
-const CONVENTIONS = { auth: { enabled: true }, rooms: { enabled: true } };
+/** What init writes at the workspace root, whatever the project. */
+const WORKSPACE_FILES = ['realtime.json', '.env.example', 'package.json'];
 
 /** Where each kind's generated project lives and how the app's own tools check, build and start it. */
 interface Project {
@@ -101,7 +115,6 @@ function runIn(app: string, [bin, args]: Command, env: NodeJS.ProcessEnv = {}) {
 
 /** Runs a kind's GENERATE list and returns everything it printed. */
 async function generate(app: string, kind: AppKind, extraArgs: string[] = []): Promise<string> {
-  writeFileSync(join(app, 'realtime.json'), JSON.stringify(CONVENTIONS, null, 2) + '\n');
   let output = '';
   for (const [bin, args] of GENERATE[kind]) {
     const result = await runIn(app, [bin, [...args, ...extraArgs]]);
@@ -127,17 +140,18 @@ describe.each(Object.keys(GENERATE) as AppKind[])('the production set in a %s ap
     const output = await generate(app, kind);
     // `nest g` exits 0 even when the schematic fails: the output and the files are checked too.
     expect(output).not.toMatch(/error/i);
-    for (const file of ['chat/chat.gateway.ts', 'chat/chat.rooms.ts', 'realtime/ws-auth.middleware.ts', 'realtime/ws-exception.filter.ts']) {
+    expect(JSON.parse(readFileSync(join(app, 'realtime.json'), 'utf8'))).toMatchObject({ auth: { enabled: true }, rooms: { enabled: true } });
+    for (const file of ['chat/chat.module.ts', 'chat/chat.gateway.ts', 'chat/chat.rooms.ts', 'realtime/ws-auth.middleware.ts', 'realtime/ws-exception.filter.ts']) {
       expect(output).toContain(`CREATE ${project.sourceRoot}/${file}`);
     }
     expect(output).toContain(`UPDATE ${project.rootModule}`);
     const rootModule = readFileSync(join(app, project.rootModule), 'utf8');
     expect(rootModule).not.toBe(before);
-    expect(rootModule).toMatch(new RegExp(`from '\\./chat/chat\\.[a-z-]+${project.importSuffix.replace('.', '\\.')}';`));
+    expect(rootModule).toContain(`import { ChatModule } from './chat/chat.module${project.importSuffix}';`);
     // Nothing was written outside the project (in the monorepo: nothing into the default app).
     const written = [...output.matchAll(/^(?:CREATE|UPDATE) (\S+)/gm)].map(([, file]) => file);
     const projectRoot = project.sourceRoot.replace(/\/?src$/, '');
-    expect(written.filter((file) => !file.startsWith(projectRoot))).toEqual([]);
+    expect(written.filter((file) => !file.startsWith(projectRoot) && !WORKSPACE_FILES.includes(file))).toEqual([]);
   });
 
   it('compiles: type-checked with specs, and built by the app’s own build', async () => {
