@@ -9,8 +9,10 @@ export const IN_FLIGHT = 4;
  * Connects `subscribers` sockets spread round-robin over the servers, joins them all to one room,
  * then posts `messages` from the first (IN_FLIGHT at a time) and waits until every subscriber has
  * every message. Returns deliveries/s, p99 delivery latency and the servers' CPU per delivery.
+ * `window.started` / `window.ended` (optional, awaited) bracket the messaging alone, without the
+ * connects and joins: bench/profile/ profiles exactly that window.
  */
-export async function fanOut(servers, subscribers, messages) {
+export async function fanOut(servers, subscribers, messages, window = {}) {
   const sockets = [];
   for (let i = 0; i < subscribers; i += 50) {
     const batch = Array.from({ length: Math.min(50, subscribers - i) }, (_, j) => connect(`${servers[(i + j) % servers.length].url}/chat`));
@@ -32,6 +34,7 @@ export async function fanOut(servers, subscribers, messages) {
     });
   }
   const [publisher] = sockets;
+  await window.started?.();
   const cpuBefore = servers.map((server) => processCpuMs(server.pid));
   const started = performance.now();
   let next = 0;
@@ -47,6 +50,7 @@ export async function fanOut(servers, subscribers, messages) {
   await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${latencies.length}/${expected} delivered`)), 60_000))]);
   const seconds = (performance.now() - started) / 1000;
   const cpuMs = servers.reduce((total, server, index) => total + processCpuMs(server.pid) - cpuBefore[index], 0);
+  await window.ended?.();
   sockets.forEach((socket) => socket.disconnect());
   return { deliveriesPerSecond: expected / seconds, p99Ms: percentile(latencies, 99), serverCpuUsPerDelivery: (cpuMs * 1000) / expected };
 }

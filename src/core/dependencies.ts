@@ -22,7 +22,6 @@ export const WEBSOCKET_DEPENDENCIES: DependencyRequest[] = [
   { name: '@nestjs/platform-socket.io' },
   { name: 'socket.io' },
   { name: 'class-validator' },
-  { name: 'class-transformer' },
 ];
 
 /** The version to write for a package, consistent with the app's Nest major (one manifest). */
