@@ -1,158 +1,183 @@
 #!/usr/bin/env node
-// Generation speed: how long `gateway chat` takes through our CLI and through `nest g -c`,
-// as ratios to stock `nest g gateway chat`, all measured in one run on the same machine.
+// Generation speed, two tables measured in one run on the same machine:
+// 1. commands: `gateway chat` (and `feature chat`, when this build has it) through our CLI and
+//    through `nest g -c`, as ratios to stock `nest g gateway chat`, each in a fresh copy of the app;
+// 2. app size: our CLI in a large app (260 modules, 1,260 files) as a ratio to a fresh app, which
+//    shows whether generation time grows with the app beyond the files it edits.
 //
-//   npm run bench                                  (builds first; all three commands)
-//   node bench/generation.mjs [--runs=5] [--only=stock,cli,nest-c]
+//   npm run bench                                  (the whole suite)
+//   node bench/generation.mjs [--runs=5] [--size-runs=5] [--only=commands,size]
 //
-// Every run gets a fresh copy of the same cached nest12-esm app (copy time not timed). Exits
-// non-zero only when a command fails; a missed target is reported as MISSED.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+// Every command is run through the app's node_modules/.bin, in its own fresh copy of a cached
+// nest12-esm app (copy time not timed), rounds rotating the order. Exits non-zero only when a
+// command fails; a missed target is reported as MISSED.
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, loadAppHelpers } from '../scripts/load-app-helpers.mjs';
-import { median } from './stats.mjs';
+import { ROOT } from '../scripts/load-app-helpers.mjs';
+import { LARGE_APP, LARGE_APP_SIZE } from './large-app.mjs';
+import { apps } from './runtime-apps.mjs';
+import { checkTarget, finishedChildrenCpuMs, measureInRounds, printTable, targetCell, writeResults } from './stats.mjs';
 
-const RESULTS = path.join(ROOT, 'bench/results/generation.json');
 const KIND = 'nest12-esm';
-// `nest g` exits 0 even when the schematic fails, so success is "exit 0 and this file exists".
-const GENERATED = 'src/chat/chat.gateway.ts';
+const GATEWAY = 'src/chat/chat.gateway.ts';
+const MODULE = 'src/chat/chat.module.ts';
+// The `feature` schematic is being added on another branch: its rows run only once it is built.
+const HAS_FEATURE = existsSync(path.join(ROOT, 'dist/schematics/feature'));
+const TARGETS = { cli: 0.35, nestC: 1.1, size: 1.2 };
 
+/**
+ * `nest g` exits 0 even when the schematic fails, so success is "every step exits 0 and every
+ * `expects` file exists". A command of several steps is timed as a whole.
+ */
 const COMMANDS = [
-  { id: 'stock', label: 'A', bin: 'nest', args: ['g', 'gateway', 'chat'] },
-  { id: 'cli', label: 'B', bin: 'realtime-schematics', args: ['gateway', 'chat'], target: 0.35 },
-  { id: 'nest-c', label: 'C', bin: 'nest', args: ['g', '-c', 'realtime-schematics', 'gateway', 'chat'], target: 1.1 },
-];
+  { label: 'A', steps: [['nest', 'g', 'gateway', 'chat']], expects: [GATEWAY] },
+  { label: 'B', steps: [['realtime-schematics', 'gateway', 'chat']], expects: [GATEWAY], target: TARGETS.cli },
+  { label: 'C', steps: [['nest', 'g', '-c', 'realtime-schematics', 'gateway', 'chat']], expects: [GATEWAY], target: TARGETS.nestC },
+  ...(HAS_FEATURE
+    ? [
+        // What a user of the stock schematics types to get a feature module with a gateway.
+        { label: 'M', steps: [['nest', 'g', 'module', 'chat'], ['nest', 'g', 'gateway', 'chat']], expects: [MODULE, GATEWAY] },
+        { label: 'D', steps: [['realtime-schematics', 'feature', 'chat']], expects: [MODULE, GATEWAY], target: TARGETS.cli, feature: true },
+        { label: 'E', steps: [['nest', 'g', '-c', 'realtime-schematics', 'feature', 'chat']], expects: [MODULE, GATEWAY], target: TARGETS.nestC, feature: true },
+      ]
+    : []),
+].map((command) => ({ ...command, describe: command.steps.map((step) => step.join(' ')).join(' + ') }));
 
 function parseOptions() {
   const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '5' }, only: { type: 'string' } },
+    options: { runs: { type: 'string', default: '5' }, 'size-runs': { type: 'string', default: '5' }, only: { type: 'string', default: 'commands,size' } },
   });
   const runs = Number(values.runs);
-  const ids = values.only?.split(',') ?? COMMANDS.map((command) => command.id);
-  const unknown = ids.filter((id) => !COMMANDS.some((command) => command.id === id));
-  if (!Number.isInteger(runs) || runs < 1 || unknown.length > 0) {
-    throw new Error(`usage: generation.mjs [--runs=N] [--only=${COMMANDS.map((c) => c.id).join(',')}]`);
+  const sizeRuns = Number(values['size-runs']);
+  const parts = values.only.split(',');
+  if (![runs, sizeRuns].every((n) => Number.isInteger(n) && n >= 1) || parts.some((part) => !['commands', 'size'].includes(part))) {
+    throw new Error('usage: generation.mjs [--runs=N] [--size-runs=N] [--only=commands,size]');
   }
-  return { runs, commands: COMMANDS.filter((command) => ids.includes(command.id)) };
+  return { runs, sizeRuns, parts };
 }
 
-/** Wall-clock of one command in its own fresh copy of the app; throws if the command failed. */
-async function timeOnce(apps, command, installPackage) {
-  const dir = await apps.createTestApp(KIND, { installPackage });
+/**
+ * Wall-clock and CPU time of one command in its own fresh copy of the app; throws if the command
+ * failed. The targets are on wall-clock (what a user waits); CPU time is printed beside it because
+ * it hardly moves when other processes compete for the two cores.
+ */
+async function timeOnce(command, variant) {
+  const dir = await apps.createTestApp(KIND, { variant });
   try {
+    const cpuBefore = finishedChildrenCpuMs();
     const started = performance.now();
-    const result = await apps.run(path.join(dir, 'node_modules/.bin', command.bin), command.args, { cwd: dir });
-    const elapsed = performance.now() - started;
-    const written = existsSync(path.join(dir, GENERATED));
-    if (result.code !== 0 || !written) {
-      throw new Error(
-        `${command.label} \`${describe(command)}\` failed (exit ${result.code}, ` +
-          `${GENERATED} ${written ? 'written' : 'not written'}):\n${result.stdout}\n${result.stderr}`,
-      );
+    for (const [bin, ...args] of command.steps) {
+      const result = await apps.run(path.join(dir, 'node_modules/.bin', bin), args, { cwd: dir });
+      if (result.code !== 0) throw new Error(`${command.label} \`${[bin, ...args].join(' ')}\` failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
     }
-    return elapsed;
+    const ms = performance.now() - started;
+    const cpuMs = finishedChildrenCpuMs() - cpuBefore;
+    const missing = command.expects.filter((file) => !existsSync(path.join(dir, file)));
+    if (missing.length > 0) throw new Error(`${command.label} \`${command.describe}\` exited 0 but did not write ${missing.join(', ')}`);
+    return { ms, cpuMs };
   } finally {
     await apps.removeTestApp(dir);
   }
 }
 
-/** Runs the commands in rounds, rotating their order, so no command always follows the same one. */
-async function measure(apps, commands, runs) {
-  const installPackage = commands.some((command) => command.id !== 'stock');
-  const times = new Map(commands.map((command) => [command, []]));
-  for (let round = 0; round < runs; round++) {
-    for (let i = 0; i < commands.length; i++) {
-      const command = commands[(i + round) % commands.length];
-      const ms = await timeOnce(apps, command, installPackage);
-      times.get(command).push(ms);
-      process.stderr.write(`${command.label} run ${round + 1}/${runs}: ${Math.round(ms)} ms\n`);
-    }
-  }
-  return { installPackage, times };
-}
+async function measureCommands(runs) {
+  if (!HAS_FEATURE) console.log('feature: not in this build, skipped');
+  const rows = await measureInRounds(COMMANDS, runs, (command) => timeOnce(command));
+  const byLabel = Object.fromEntries(rows.map((row) => [row.label, row]));
+  const ratioTo = (row, reference, figure = 'ms') => row[figure] / byLabel[reference][figure];
+  const targets = rows
+    .filter((row) => row.target !== undefined)
+    .map((row) => checkTarget(`${row.label}/A ${row.describe} vs ${byLabel.A.describe}`, ratioTo(row, 'A'), 'at most', row.target));
 
-function summarize(times) {
-  const stock = times.get(COMMANDS[0]);
-  const reference = stock ? median(stock) : undefined;
-  return [...times].map(([command, ms]) => {
-    const medianMs = median(ms);
-    const ratio = reference && command !== COMMANDS[0] ? medianMs / reference : undefined;
-    return {
-      ...command,
-      timesMs: ms.map(round1),
-      medianMs: round1(medianMs),
-      minMs: round1(Math.min(...ms)),
-      maxMs: round1(Math.max(...ms)),
-      ratio: ratio === undefined ? undefined : Math.round(ratio * 1000) / 1000,
-      met: ratio === undefined || command.target === undefined ? undefined : ratio <= command.target,
-    };
-  });
-}
-
-function printTable(rows, runs) {
-  console.log(`\nGeneration of \`gateway chat\` in a ${KIND} app: median wall-clock of ${runs} runs\n`);
-  const header = ['', 'command', 'median', 'min', 'max', 'vs A', 'target', ''];
-  const lines = rows.map((row) => [
-    row.label,
-    describe(row),
-    `${Math.round(row.medianMs)} ms`,
-    `${Math.round(row.minMs)} ms`,
-    `${Math.round(row.maxMs)} ms`,
-    row.ratio === undefined ? (row.label === 'A' ? '1.00' : 'n/a') : row.ratio.toFixed(2),
-    row.target === undefined ? '' : `<= ${row.target.toFixed(2)}`,
-    row.met === undefined ? '' : row.met ? 'ok' : 'MISSED',
-  ]);
-  const widths = header.map((_, column) => Math.max(...[header, ...lines].map((line) => line[column].length)));
-  for (const line of [header, ...lines]) {
-    const cells = line.map((cell, column) =>
-      column === 1 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
-    );
-    console.log(cells.join('  ').trimEnd());
-  }
-}
-
-function writeResults(rows, runs, installPackage) {
-  const results = {
-    date: new Date().toISOString(),
-    node: process.version,
-    machine: `${os.platform()} ${os.arch()}, ${os.cpus().length} cpus`,
-    app: KIND,
-    packageInstalled: installPackage,
-    runs,
-    commands: Object.fromEntries(
-      rows.map((row) => [
+  console.log(`\nGeneration in a fresh ${KIND} app: median wall-clock and CPU time of ${runs} runs\n`);
+  printTable(
+    ['', 'command', 'median', 'min', 'max', 'CPU', 'vs A', 'target', 'CPU vs A', ...(HAS_FEATURE ? ['vs M'] : [])],
+    rows.map((row) => {
+      const times = row.runs.map((run) => run.ms);
+      const checked = targets.find((target) => target.figure.startsWith(`${row.label}/`));
+      return [
         row.label,
-        { command: describe(row), timesMs: row.timesMs, medianMs: row.medianMs, minMs: row.minMs, maxMs: row.maxMs },
-      ]),
-    ),
-    ratios: Object.fromEntries(
-      rows
-        .filter((row) => row.ratio !== undefined)
-        .map((row) => [`${row.label}/A`, { value: row.ratio, target: row.target, met: row.met }]),
-    ),
+        row.describe,
+        `${Math.round(row.ms)} ms`,
+        `${Math.round(Math.min(...times))} ms`,
+        `${Math.round(Math.max(...times))} ms`,
+        `${Math.round(row.cpuMs)} ms`,
+        ratioTo(row, 'A').toFixed(2),
+        checked ? targetCell(checked) : '',
+        ratioTo(row, 'A', 'cpuMs').toFixed(2),
+        ...(HAS_FEATURE ? [row.feature ? ratioTo(row, 'M').toFixed(2) : ''] : []),
+      ];
+    }),
+  );
+  return {
+    commands: Object.fromEntries(rows.map((row) => [row.label, { command: row.describe, ...figures(row) }])),
+    ...(HAS_FEATURE && { featureVsModulePlusGateway: Object.fromEntries(rows.filter((row) => row.feature).map((row) => [`${row.label}/M`, round3(ratioTo(row, 'M'))])) }),
+    targets,
   };
-  mkdirSync(path.dirname(RESULTS), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nwritten to ${path.relative(ROOT, RESULTS)}`);
 }
 
-function describe(command) {
-  return [command.bin, ...command.args].join(' ');
+/** Our CLI in the large app and in a fresh one, alternating, per command. */
+async function measureAppSize(runs) {
+  const commands = [COMMANDS.find((command) => command.label === 'B'), ...COMMANDS.filter((command) => command.label === 'D')];
+  const variants = commands.flatMap((command) => [
+    { label: `${command.label} fresh`, command, app: 'fresh' },
+    { label: `${command.label} large`, command, app: 'large' },
+  ]);
+  const rows = await measureInRounds(variants, runs, (variant) => timeOnce(variant.command, variant.app === 'large' ? LARGE_APP : undefined));
+  const pairs = commands.map((command) => {
+    const [fresh, large] = ['fresh', 'large'].map((app) => rows.find((row) => row.command === command && row.app === app));
+    return { command, fresh, large, cpuRatio: large.cpuMs / fresh.cpuMs, checked: checkTarget(`large/fresh ${command.describe}`, large.ms / fresh.ms, 'at most', TARGETS.size) };
+  });
+
+  console.log(`\nGeneration time vs app size: a fresh ${KIND} app vs the same app with ${LARGE_APP_SIZE.modules} modules and ${LARGE_APP_SIZE.files} files more; median wall-clock and CPU time of ${runs} runs\n`);
+  printTable(
+    ['', 'command', 'fresh app', 'large app', 'large/fresh', 'target', 'CPU fresh', 'CPU large', 'CPU large/fresh'],
+    pairs.map(({ command, fresh, large, cpuRatio, checked }) => [
+      command.label,
+      command.describe,
+      `${Math.round(fresh.ms)} ms`,
+      `${Math.round(large.ms)} ms`,
+      checked.ratio.toFixed(2),
+      targetCell(checked),
+      `${Math.round(fresh.cpuMs)} ms`,
+      `${Math.round(large.cpuMs)} ms`,
+      cpuRatio.toFixed(2),
+    ]),
+  );
+  return {
+    largeApp: LARGE_APP_SIZE,
+    commands: Object.fromEntries(
+      pairs.map(({ command, fresh, large, cpuRatio }) => [command.label, { command: command.describe, fresh: figures(fresh), large: figures(large), cpuRatio: round3(cpuRatio) }]),
+    ),
+    targets: pairs.map(({ checked }) => checked),
+  };
 }
 
+/** Medians and every run of a measured row, for the results file. */
+function figures(row) {
+  return { medianMs: round1(row.ms), medianCpuMs: round1(row.cpuMs), timesMs: row.runs.map((run) => round1(run.ms)), cpuMs: row.runs.map((run) => round1(run.cpuMs)) };
+}
 
 function round1(ms) {
   return Math.round(ms * 10) / 10;
 }
 
+function round3(ratio) {
+  return Math.round(ratio * 1000) / 1000;
+}
+
 try {
-  const { runs, commands } = parseOptions();
-  const { installPackage, times } = await measure(loadAppHelpers(), commands, runs);
-  const rows = summarize(times);
-  printTable(rows, runs);
-  writeResults(rows, runs, installPackage);
+  const { runs, sizeRuns, parts } = parseOptions();
+  const commands = parts.includes('commands') ? await measureCommands(runs) : undefined;
+  const size = parts.includes('size') ? await measureAppSize(sizeRuns) : undefined;
+  writeResults(path.join(ROOT, 'bench/results/generation.json'), {
+    app: KIND,
+    featureInBuild: HAS_FEATURE,
+    ...(commands && { runs, commands }),
+    ...(size && { sizeRuns, appSize: size }),
+    targets: [...(commands?.targets ?? []), ...(size?.targets ?? [])],
+  });
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;

@@ -47,7 +47,10 @@ export async function fanOut(servers, subscribers, messages, window = {}) {
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
-  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${latencies.length}/${expected} delivered`)), 60_000))]);
+  let timer;
+  const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`only ${latencies.length}/${expected} delivered`)), 60_000)));
+  // Cleared once delivered: a pending timer would keep the benchmark's process alive for a minute.
+  await Promise.race([done, timeout]).finally(() => clearTimeout(timer));
   const seconds = (performance.now() - started) / 1000;
   const cpuMs = servers.reduce((total, server, index) => total + processCpuMs(server.pid) - cpuBefore[index], 0);
   await window.ended?.();

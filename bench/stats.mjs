@@ -21,6 +21,17 @@ export function processCpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/**
+ * CPU time (user + system) of this process's finished children and everything they waited for, in
+ * milliseconds: the difference around one command is that command's CPU time, grandchildren
+ * included (the Nest CLI runs schematics in a child). Less sensitive than wall-clock to other
+ * processes competing for the cores.
+ */
+export function finishedChildrenCpuMs() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
 /** Prints rows (arrays of cells) as an aligned table, the first column left-aligned. */
 export function printTable(header, rows) {
   const widths = header.map((_, column) => Math.max(...[header, ...rows].map((line) => String(line[column]).length)));
@@ -30,7 +41,7 @@ export function printTable(header, rows) {
 }
 
 export function machine() {
-  return `${os.platform()} ${os.arch()}, ${os.cpus().length} cpus, Node ${process.version}`;
+  return `${os.platform()} ${os.arch()}, ${os.cpus().length} cpus (${os.cpus()[0]?.model.trim()}), Node ${process.version}`;
 }
 
 export function writeResults(file, results) {
@@ -57,4 +68,19 @@ export async function measureInRounds(variants, rounds, measureOne) {
     const figures = Object.keys(runs[0]).map((key) => [key, median(runs.map((run) => run[key]))]);
     return { ...variant, ...Object.fromEntries(figures), runs };
   });
+}
+
+/**
+ * One target of the suite, in the form every results file lists under `targets` and
+ * bench/run-all.mjs summarises: `ratio` checked against `bound`, an upper bound for `at most`
+ * (times) and a lower one for `at least` (throughput).
+ */
+export function checkTarget(figure, ratio, kind, bound) {
+  const met = kind === 'at most' ? ratio <= bound : ratio >= bound;
+  return { figure, ratio: Math.round(ratio * 1000) / 1000, target: `${kind === 'at most' ? '<=' : '>='} ${bound}`, met };
+}
+
+/** The target as a table cell: `<= 0.35 ok` or `>= 1.5 MISSED`. */
+export function targetCell(checked) {
+  return `${checked.target} ${checked.met ? 'ok' : 'MISSED'}`;
 }

@@ -245,11 +245,11 @@ async function pack(): Promise<string> {
 }
 
 /**
- * The template with the packed package installed, cached per tarball content: installing it once
- * lets every copy inherit it, and a re-pack with different content installs again.
+ * The template (or a variant of it) with the packed package installed, cached per tarball content:
+ * installing it once lets every copy inherit it, and a re-pack with different content installs again.
  */
-async function templateWithPackage(kind: AppKind): Promise<string> {
-  const [template, tgz] = await Promise.all([prepareTemplateApp(kind), packPackage()]);
+async function templateWithPackage(kind: AppKind, variant?: AppVariant): Promise<string> {
+  const [template, tgz] = await Promise.all([variant ? templateVariant(kind, variant) : prepareTemplateApp(kind), packPackage()]);
   // Read once: the bytes installed are the bytes hashed, even if a re-pack replaces the file meanwhile.
   const tarball = await readFile(tgz);
   const packed = `./${PACKED_DIR}/${path.basename(tgz)}`;
@@ -264,9 +264,37 @@ async function templateWithPackage(kind: AppKind): Promise<string> {
   });
 }
 
-/** A fresh copy of the template app in os.tmpdir(), with the packed package installed unless told not to. */
-export async function createTestApp(kind: AppKind, opts: { installPackage?: boolean } = {}): Promise<string> {
-  const source = opts.installPackage === false ? await prepareTemplateApp(kind) : await templateWithPackage(kind);
+/**
+ * A bigger app made from the template, e.g. the large app of the generation bench. `extend` edits a
+ * copy of the template in place; the result is cached under a key that hashes `recipe` (change the
+ * recipe whenever `extend` changes), and the package is installed on top of it like on the template,
+ * so a new build of the package does not extend the app again.
+ */
+export interface AppVariant {
+  /** Lower-case letters only (not `pkg`); part of the cache entry's name. */
+  name: string;
+  recipe: unknown;
+  extend: (app: string) => Promise<void>;
+}
+
+async function templateVariant(kind: AppKind, variant: AppVariant): Promise<string> {
+  const template = await prepareTemplateApp(kind);
+  return cachedBuild(`${path.basename(template)}-${variant.name}-${shortHash(JSON.stringify(variant.recipe))}`, kind, async (app) => {
+    await mkdir(app);
+    await copyApp(template, app);
+    await timed(kind, `extend into ${variant.name}`, () => variant.extend(app));
+  });
+}
+
+/**
+ * A fresh copy of the template app (or of a variant of it) in os.tmpdir(), with the packed package
+ * installed unless told not to.
+ */
+export async function createTestApp(kind: AppKind, opts: { installPackage?: boolean; variant?: AppVariant } = {}): Promise<string> {
+  const source =
+    opts.installPackage === false
+      ? await (opts.variant ? templateVariant(kind, opts.variant) : prepareTemplateApp(kind))
+      : await templateWithPackage(kind, opts.variant);
   const dir = await mkdtemp(path.join(os.tmpdir(), `${TEST_APP_PREFIX}${kind}-`));
   await copyApp(source, dir);
   return dir;
@@ -329,15 +357,21 @@ async function removeAbandonedStaging(): Promise<void> {
 }
 
 /**
- * A new template replaces the kind's older templates (and their package installs); a new package
- * install replaces that template's older ones. Keeps .cache/apps from growing with every change.
+ * A new template replaces the kind's older templates (and everything built on them); a new variant
+ * recipe replaces that variant's older ones (and their package installs); a new package install
+ * replaces the older ones on the same template or variant. Keeps .cache/apps from growing with
+ * every change.
  */
 async function removeSupersededEntries(kind: AppKind, current: string): Promise<void> {
-  const entry = new RegExp(`^${kind}-([0-9a-f]{12})(-pkg-[0-9a-f]{12})?$`);
-  const [, key, pkg] = entry.exec(current) ?? [];
+  const entry = new RegExp(`^${kind}-([0-9a-f]{12})(-(?!pkg-)([a-z]+)-[0-9a-f]{12})?(-pkg-[0-9a-f]{12})?$`);
+  const [, key, variant, variantName, pkg] = entry.exec(current) ?? [];
   for (const other of await readdir(APPS_DIR)) {
-    const [, otherKey, otherPkg] = entry.exec(other) ?? [];
-    const superseded = pkg ? otherKey === key && otherPkg !== undefined && otherPkg !== pkg : otherKey !== key;
+    const [, otherKey, otherVariant, otherVariantName, otherPkg] = entry.exec(other) ?? [];
+    const superseded = pkg
+      ? otherKey === key && otherVariant === variant && otherPkg !== undefined && otherPkg !== pkg
+      : variant
+        ? otherKey === key && otherVariantName === variantName && otherVariant !== variant
+        : otherKey !== key;
     if (otherKey && superseded) await rm(path.join(APPS_DIR, other), { recursive: true, force: true });
   }
 }

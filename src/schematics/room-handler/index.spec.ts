@@ -57,6 +57,20 @@ describe('room-handler schematic', () => {
     expect(result.exists('/src/live/live.rooms.ts')).toBe(true);
   });
 
+  it('takes the gateway at its own path over a same-named one elsewhere, and searches for one kept elsewhere', async () => {
+    const gatewaySource = (namespace: string) =>
+      `import { WebSocketGateway } from '@nestjs/websockets';\n\n@WebSocketGateway({ namespace: '${namespace}' })\nexport class ChatGateway {}\n`;
+    const tree = appWithGateway('/src/chat/chat.gateway.ts', gatewaySource('chat'));
+    tree.create('/src/admin/chat/chat.gateway.ts', gatewaySource('admin-chat'));
+    tree.create('/src/modules/live/live.gateway.ts', gatewaySource('live'));
+    const { tree: result } = await run('room-handler', tree, { name: 'chat', gateway: 'chat' });
+    expect(result.readContent('/src/chat/chat.rooms.ts')).toContain("@WebSocketGateway({ namespace: 'chat' })");
+    const { tree: admin } = await run('room-handler', tree, { name: 'chat', gateway: 'admin/chat' });
+    expect(admin.readContent('/src/admin/chat/chat.rooms.ts')).toContain("@WebSocketGateway({ namespace: 'admin-chat' })");
+    const { tree: live } = await run('room-handler', tree, { name: 'live', gateway: 'live' });
+    expect(live.readContent('/src/modules/live/live.rooms.ts')).toContain("@WebSocketGateway({ namespace: 'live' })");
+  });
+
   it('fails clearly when the gateway is not found', async () => {
     await expect(run('room-handler', createAppTree('esm'), { name: 'chat', gateway: 'chat' })).rejects.toThrow(
       'Gateway "chat" not found: no chat.gateway.ts under src.',

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// The benchmark suite (`npm run bench`, after the build): runs every benchmark one after the
+// other with its default sizes, then prints one line per target from their results files and
+// writes bench/results/summary.json. Exits non-zero when a benchmark failed, not for a missed target.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { ROOT } from '../scripts/load-app-helpers.mjs';
+import { machine, printTable, writeResults } from './stats.mjs';
+
+const RESULTS = path.join(ROOT, 'bench/results');
+const SUITE = [
+  { script: 'generation.mjs', results: 'generation.json' },
+  { script: 'runtime-connect.mjs', results: 'connect.json' },
+  { script: 'runtime-ack.mjs', results: 'ack.json' },
+  { script: 'runtime-fanout.mjs', results: 'fanout.json' },
+  { script: 'runtime-cross-instance.mjs', results: 'cross-instance.json' },
+];
+
+const suiteStarted = performance.now();
+const runs = SUITE.map(({ script, results }) => {
+  const file = path.join(RESULTS, results);
+  // A failed benchmark must not be summarised from an earlier run's file.
+  rmSync(file, { force: true });
+  console.log(`\n=== ${script}`);
+  const started = performance.now();
+  const { status, signal } = spawnSync(process.execPath, [path.join(ROOT, 'bench', script)], { cwd: ROOT, stdio: 'inherit' });
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
+  const ok = status === 0 && existsSync(file);
+  const targets = ok ? JSON.parse(readFileSync(file, 'utf8')).targets : [];
+  return { script, seconds, ok, failure: ok ? undefined : `exit ${signal ?? status}`, targets };
+});
+const totalSeconds = Math.round((performance.now() - suiteStarted) / 100) / 10;
+
+console.log(`\n=== Summary (${machine()}): ${Math.floor(totalSeconds / 60)} min ${Math.round(totalSeconds % 60)} s\n`);
+printTable(
+  ['figure', 'ratio', 'target', ''],
+  runs.flatMap((run) =>
+    run.ok ? run.targets.map((target) => [target.figure, target.ratio.toFixed(2), target.target, target.met ? 'ok' : 'MISSED']) : [[`${run.script}: failed (${run.failure})`, '', '', 'FAILED']],
+  ),
+);
+writeResults(path.join(RESULTS, 'summary.json'), {
+  totalSeconds,
+  benchmarks: runs.map(({ script, seconds, ok, failure }) => ({ script, seconds, ok, ...(failure && { failure }) })),
+  targets: runs.flatMap((run) => run.targets),
+});
+console.log(`\nwritten to ${path.relative(ROOT, path.join(RESULTS, 'summary.json'))}`);
+process.exitCode = runs.every((run) => run.ok) ? 0 : 1;
