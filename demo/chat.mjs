@@ -15,9 +15,9 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { io } from 'socket.io-client';
-import { ROOT, loadAppHelpers, loadTestSupport } from '../scripts/load-app-helpers.mjs';
+import { ROOT, loadTestSupport } from '../scripts/load-app-helpers.mjs';
 
-const apps = loadAppHelpers();
+const apps = loadTestSupport('apps');
 const { signJwt } = loadTestSupport('jwt');
 const CLI = path.join(ROOT, 'dist/cli/main.js');
 const ENV = { NO_COLOR: '1', CI: 'true' };

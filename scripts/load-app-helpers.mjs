@@ -1,6 +1,6 @@
-// test/support/apps.ts is the one implementation of "prepare / copy / run a real Nest app"
-// (the e2e tests load it through ts-jest). It imports only Node built-ins, so transpiling it is all
-// the plain-Node scripts (bench, demo) need to use it too.
+// test/support/ is the one implementation of "prepare / copy / run a real Nest app" (apps.ts) and
+// of signing test JWTs (jwt.ts); the e2e tests load them through ts-jest. They import only Node
+// built-ins, so transpiling them is all the plain-Node scripts (bench, demo) need to use them too.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -19,8 +19,4 @@ export function loadTestSupport(name) {
   mkdirSync(path.dirname(compiled), { recursive: true });
   writeFileSync(compiled, outputText);
   return createRequire(import.meta.url)(compiled);
-}
-
-export function loadAppHelpers() {
-  return loadTestSupport('apps');
 }

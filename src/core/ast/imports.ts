@@ -46,6 +46,18 @@ export function findImportedName(
   return undefined;
 }
 
+/** The module specifier a local name is imported from with a named import (`X` → `'./x.module.js'`). */
+export function findImportSpecifier(source: ts.SourceFile, localName: string): string | undefined {
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (bindings && ts.isNamedImports(bindings) && bindings.elements.some((element) => element.name.text === localName)) {
+      return statement.moduleSpecifier.text;
+    }
+  }
+  return undefined;
+}
+
 /** The name to use for `symbol`, and the import to add when it is not imported yet. */
 export function addImport(
   source: ts.SourceFile,

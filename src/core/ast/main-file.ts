@@ -2,7 +2,7 @@ import { Tree } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
 import * as ts from 'typescript';
 import { Edit, combineEdits, manualStep, noEdit, parseSourceFile } from './edits';
-import { addImport, findImportedName } from './imports';
+import { addImport, findImportSpecifier, findImportedName } from './imports';
 
 /**
  * Wires a socket.io adapter into main.ts: after `const app = await NestFactory.create(...)` (found
@@ -57,16 +57,10 @@ export function findRootModule(tree: Tree, sourceRoot: string): string | undefin
   const factory = findImportedName(source, 'NestFactory', '@nestjs/core');
   const create = factory ? findCall(source, (call) => call.expression.getText() === `${factory}.create`) : undefined;
   const moduleName = create?.arguments[0] && ts.isIdentifier(create.arguments[0]) ? create.arguments[0].text : undefined;
-  for (const statement of source.statements) {
-    if (!moduleName || !ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
-    const bindings = statement.importClause?.namedBindings;
-    const imported = bindings && ts.isNamedImports(bindings) && bindings.elements.some((element) => element.name.text === moduleName);
-    const specifier = statement.moduleSpecifier.text;
-    if (!imported || !specifier.startsWith('.')) continue;
-    const path = posix.join(sourceRoot, specifier.replace(/\.js$/, '')) + '.ts';
-    if (tree.exists(path)) return path;
-  }
-  return conventional;
+  const specifier = moduleName && findImportSpecifier(source, moduleName);
+  if (!specifier?.startsWith('.')) return conventional;
+  const path = posix.join(sourceRoot, specifier.replace(/\.js$/, '')) + '.ts';
+  return tree.exists(path) ? path : conventional;
 }
 
 function findCall(node: ts.Node, matches: (call: ts.CallExpression) => boolean): ts.CallExpression | undefined {
