@@ -50,13 +50,13 @@ async function main() {
   printTable(
     ['kind', 'setup', 'deliveries/s', 'p99', 'server CPU/delivery', '2 vs 1', 'target'],
     rows.flatMap(({ kind, single, double, ratio, checked }) => [
-      [kind, '1 instance (in-memory)', Math.round(single.deliveriesPerSecond), `${single.p99Ms.toFixed(1)} ms`, `${single.serverCpuUsPerDelivery.toFixed(1)} µs`, '', ''],
+      [kind, '1 instance (in-memory)', Math.round(single.deliveriesPerSecond), `${single.p99Ms.toFixed(1)} ms`, `${single.serverCpuUsPerDelivery.toFixed(2)} µs`, '', ''],
       [
         kind,
         '2 instances, 1 Redis',
         Math.round(double.deliveriesPerSecond),
         `${double.p99Ms.toFixed(1)} ms`,
-        `${double.serverCpuUsPerDelivery.toFixed(1)} µs`,
+        `${double.serverCpuUsPerDelivery.toFixed(2)} µs`,
         ratio.toFixed(2),
         checked ? targetCell(checked) : '',
       ],

@@ -4,7 +4,7 @@
 // seeds' hand-written room gateway and a plain socket.io server with the same events. Real apps,
 // built and started; rounds rotate the order.
 //
-//   node bench/runtime-fanout.mjs [--rounds=3] [--subscribers=200] [--messages=300]
+//   node bench/runtime-fanout.mjs [--rounds=5] [--subscribers=200] [--messages=1000]
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../scripts/load-app-helpers.mjs';
@@ -15,7 +15,7 @@ import { checkTarget, measureInRounds, printTable, targetCell, writeResults } fr
 const TARGETS = { seed: 1.0, plain: 0.8 };
 
 async function main() {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, subscribers: { type: 'string', default: '200' }, messages: { type: 'string', default: '300' } } });
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, subscribers: { type: 'string', default: '200' }, messages: { type: 'string', default: '1000' } } });
   const [rounds, subscribers, messages] = [values.rounds, values.subscribers, values.messages].map(Number);
   const variants = [
     { id: 'generated', label: 'A', describe: 'generated room handler (validated, filtered)', dir: await generatedApp({ rooms: { enabled: true } }) },
@@ -50,7 +50,7 @@ async function main() {
         row.describe,
         Math.round(row.deliveriesPerSecond),
         `${row.p99Ms.toFixed(1)} ms`,
-        `${row.serverCpuUsPerDelivery.toFixed(1)} µs`,
+        `${row.serverCpuUsPerDelivery.toFixed(2)} µs`,
         checked ? checked.ratio.toFixed(2) : '',
         checked ? targetCell(checked) : '',
       ];
