@@ -18,28 +18,33 @@ type Command = [bin: string, args: string[]];
 
 /**
  * What is generated in each kind, in order: `init` (which writes realtime.json with auth and rooms
- * on), then `feature chat`, through a different entry point in each kind. `--skip-install`: the
+ * on), then `feature chat`, through a different entry point in each kind, then `redis-adapter` (the
+ * app then runs every message through the generated adapter; REDIS_URL unset: in-memory). `--skip-install`: the
  * template apps already hold every package, and the tests stay offline.
  */
 const GENERATE: Record<AppKind, Command[]> = {
   'nest12-esm': [
     ['realtime-schematics', ['init', '--skip-install']],
     ['realtime-schematics', ['feature', 'chat']],
+    ['realtime-schematics', ['redis-adapter', '--skip-install']],
   ],
   'nest12-cjs': [
     ['realtime-schematics', ['init', '--skip-install']],
     ['nest', ['g', '-c', 'realtime-schematics', 'feature', 'chat']],
+    ['realtime-schematics', ['redis-adapter', '--skip-install']],
   ],
   // The app's own Nest CLI 11 (SPEC §2: Nest CLI 11 and 12): `nest add` (its --skip-install skips
   // fetching the already installed package) and `nest g`.
   'nest11-cjs': [
     ['nest', ['add', 'realtime-schematics', '--skip-install']],
     ['nest', ['g', '-c', 'realtime-schematics', 'feature', 'chat']],
+    ['realtime-schematics', ['redis-adapter', '--skip-install']],
   ],
   // Into the second project of the workspace; realtime.json and .env.example go to the workspace root.
   monorepo: [
     ['realtime-schematics', ['init', '--skip-install', '-p', 'other']],
     ['nest', ['g', '-c', 'realtime-schematics', 'feature', 'chat', '-p', 'other']],
+    ['realtime-schematics', ['redis-adapter', '--skip-install', '-p', 'other']],
   ],
 };
 
