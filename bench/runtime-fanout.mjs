@@ -5,7 +5,7 @@
 // events, and the generated handler alone on Nest's IoAdapter. Real apps, built and started; rounds
 // rotate the order.
 //
-//   node bench/runtime-fanout.mjs [--rounds=5] [--subscribers=200] [--messages=1000]
+//   node bench/runtime-fanout.mjs [--rounds=7] [--subscribers=200] [--messages=1000]
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../scripts/load-app-helpers.mjs';
@@ -16,7 +16,7 @@ import { checkTarget, measureInRounds, printTable, targetCell, writeResults } fr
 const TARGETS = { seed: 1.0, plain: 0.8 };
 
 async function main() {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, subscribers: { type: 'string', default: '200' }, messages: { type: 'string', default: '1000' } } });
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, subscribers: { type: 'string', default: '200' }, messages: { type: 'string', default: '1000' } } });
   const [rounds, subscribers, messages] = [values.rounds, values.subscribers, values.messages].map(Number);
   const variants = [
     // The app as a team runs it: room handler + redis-adapter (started without REDIS_URL: one
