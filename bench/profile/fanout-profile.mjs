@@ -29,7 +29,8 @@ async function main() {
   const out = values.out ?? mkdtempSync(path.join(os.tmpdir(), 'fanout-profile-'));
   mkdirSync(out, { recursive: true });
   const variants = [
-    { id: 'generated', dir: await generatedApp({ rooms: { enabled: true } }), profiles: [], deliveries: 0, cpuUs: 0 },
+    // As bench/runtime-fanout.mjs's A: the room handler with the generated adapter (no REDIS_URL).
+    { id: 'generated', dir: await generatedApp({ rooms: { enabled: true } }, { moreCommands: [['redis-adapter']] }), profiles: [], deliveries: 0, cpuUs: 0 },
     { id: 'seed', dir: await baselineApp('seed-rooms'), profiles: [], deliveries: 0, cpuUs: 0 },
   ];
   try {
@@ -71,16 +72,16 @@ async function main() {
 
 /** One fan-out against a freshly started server, profiled from just before the first message to the last delivery. */
 async function profileFanOut(dir, file, subscribers, messages) {
-  const server = await apps.startApp(dir, { NODE_OPTIONS: `--require ${PRELOAD}`, PROFILE_WINDOW_FILE: file });
+  const server = await apps.startApp(dir, { REDIS_URL: undefined, NODE_OPTIONS: `--require ${PRELOAD}`, PROFILE_WINDOW_FILE: file });
   try {
     await fanOut([server], 20, 20); // warm-up, not profiled
     return await fanOut([server], subscribers, messages, {
       started: async () => {
-        process.kill(server.pid, 'SIGUSR2');
+        process.kill(server.pid, 'SIGWINCH');
         await until(() => existsSync(`${file}.started`));
       },
       ended: async () => {
-        process.kill(server.pid, 'SIGINT');
+        process.kill(server.pid, 'SIGURG');
         await until(() => existsSync(file));
       },
     });
