@@ -14,7 +14,7 @@ import { appBin, succeed } from '../support/commands';
 const PROBE_GATEWAY = `
 import { UseFilters } from '@nestjs/common';
 import { Ack, MessageBody, SubscribeMessage, WebSocketGateway, WsException } from '@nestjs/websockets';
-import { finalize, from, interval, map } from 'rxjs';
+import { finalize, from, interval, map, timer } from 'rxjs';
 import { WsExceptionFilter } from './realtime/ws-exception.filter.js';
 
 @WebSocketGateway({ namespace: 'probe' })
@@ -39,6 +39,11 @@ export class ProbeGateway {
   @SubscribeMessage('events')
   events() {
     return from([{ event: 'tick', data: 1 }, { event: 'tick', data: 2 }]);
+  }
+
+  @SubscribeMessage('later')
+  later() {
+    return timer(5).pipe(map(() => ({ event: 'tick', data: 3 })));
   }
 
   @SubscribeMessage('forever')
@@ -103,11 +108,28 @@ async function transcript(server: RunningApp) {
   socket.emit('fails');
   await settle();
 
+  // Streams that end by themselves, more of them than an emitter's default listener limit (10):
+  // nothing may stay attached to the socket after each one ends.
+  const before = events.length;
+  for (let stream = 0; stream < 12; stream++) {
+    socket.emit('events');
+    socket.emit('later');
+    await settle();
+  }
+  const ticks = events.splice(before).filter(([event]) => event === 'tick').length;
+
   socket.emit('forever');
   for (let waited = 0; beats < 2 && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
   socket.disconnect();
   await settle();
-  return { acks, events, beatsBeforeDisconnect: beats >= 2, finalizedOnDisconnect: server.output().includes('PROBE forever finalized') };
+  return {
+    acks,
+    events,
+    ticks,
+    beatsBeforeDisconnect: beats >= 2,
+    finalizedOnDisconnect: server.output().includes('PROBE forever finalized'),
+    listenerWarning: server.output().includes('MaxListenersExceededWarning'),
+  };
 }
 
 describe('the generated adapter answers messages as Nest’s IoAdapter does', () => {
@@ -177,6 +199,8 @@ describe('the generated adapter answers messages as Nest’s IoAdapter does', ()
       ['echoed', { z: 4 }],
       ['exception', { ok: false, error: { code: 'PROBE', message: 'refused' } }],
     ]);
+    expect(generated.ticks).toBe(12 * 3);
+    expect(generated.listenerWarning).toBe(false);
     expect(generated.beatsBeforeDisconnect).toBe(true);
     // An endless Observable stops when its client disconnects.
     expect(generated.finalizedOnDisconnect).toBe(true);
