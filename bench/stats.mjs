@@ -15,6 +15,8 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+const HAS_SCHEDSTAT = existsSync('/proc/self/schedstat');
+
 /**
  * CPU time a process has used so far, in milliseconds: the sum of its threads' run time from
  * /proc/<pid>/task/<tid>/schedstat (nanoseconds; main thread, GC and libuv threads alike). The
@@ -37,8 +39,6 @@ export function processCpuMs(pid) {
   }
   return nanoseconds / 1e6;
 }
-
-const HAS_SCHEDSTAT = existsSync('/proc/self/schedstat');
 
 /**
  * CPU time (user + system) of this process's finished children and everything they waited for, in
