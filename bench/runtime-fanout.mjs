@@ -11,11 +11,28 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../scripts/load-app-helpers.mjs';
 import { IN_FLIGHT, fanOut } from './room-load.mjs';
-import { JWT_SECRET, apps, baselineApp, generatedApp, plainSocketIoApp } from './runtime-apps.mjs';
+import { JWT_SECRET, apps, baselineApp, connect, generatedApp, plainSocketIoApp, signToken } from './runtime-apps.mjs';
 import { checkTarget, measureInRounds, printTable, targetCell, writeResults } from './stats.mjs';
 
 /** What the ValidationPipe baseline needs beyond the app (exact: the cached app hashes it). */
 const CLASS_TRANSFORMER = 'class-transformer@0.5.1';
+
+/**
+ * Proof that a variant which claims to validate does: an empty text is refused, through the ack
+ * or (Nest's own exception filter, without one of ours) as an `exception` event.
+ */
+async function refusesInvalidPayload(server) {
+  const socket = await connect(`${server.url}/chat`, { auth: { token: signToken('validation-check') } });
+  try {
+    await socket.timeout(5_000).emitWithAck('joinRoom', { room: 'check' });
+    const exception = new Promise((resolve) => socket.once('exception', () => resolve('exception')));
+    const ack = socket.timeout(2_000).emitWithAck('roomMessage', { room: 'check', text: '' }).catch(() => undefined);
+    const answer = await Promise.race([ack, exception]);
+    return answer === 'exception' || answer?.ok === false;
+  } finally {
+    socket.disconnect();
+  }
+}
 
 async function main() {
   const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, subscribers: { type: 'string', default: '200' }, messages: { type: 'string', default: '1000' } } });
@@ -27,6 +44,7 @@ async function main() {
       id: 'generated',
       label: 'A',
       describe: 'generated room handler + adapter (validated, filtered)',
+      validates: true,
       dir: await generatedApp({ rooms: { enabled: true } }, { moreCommands: [['redis-adapter']] }),
     },
     { id: 'seed', label: 'B', describe: "seeds' room gateway (no validation)", dir: await baselineApp('seed-rooms') },
@@ -34,15 +52,17 @@ async function main() {
       id: 'seedValidated',
       label: 'C',
       describe: "seeds' room gateway + ValidationPipe (seed 003)",
+      validates: true,
       dir: await baselineApp('seed-rooms-validated', { packages: [CLASS_TRANSFORMER] }),
     },
-    { id: 'plain', label: 'D', describe: 'plain socket.io: same options, JWT, checks', dir: await plainSocketIoApp() },
+    { id: 'plain', label: 'D', describe: 'plain socket.io: same options, JWT, checks', validates: true, dir: await plainSocketIoApp() },
   ];
   let summary;
   try {
     summary = await measureInRounds(variants, rounds, async (variant) => {
       const server = await apps.startApp(variant.dir, { REDIS_URL: undefined, JWT_SECRET });
       try {
+        if (variant.validates && !(await refusesInvalidPayload(server))) throw new Error(`${variant.describe} accepted an invalid payload`);
         await fanOut([server], 20, 20); // warm-up
         return await fanOut([server], subscribers, messages);
       } finally {
