@@ -41,6 +41,7 @@ export interface PackageJson {
   devDependencies?: Record<string, string>;
 }
 
+/** Re-exported for callers that read the app's JSON through this module; defined in json-file.ts. */
 export { readJsonFile };
 
 /** The Nest CLI reads the first of these that exists (its `NestConfigurationLoader`). */
@@ -59,7 +60,7 @@ export function findNestCliFile(tree: Tree): string | undefined {
  */
 export function resolveAppContext(tree: Tree, options: { project?: string; sourceRoot?: string }): AppContext {
   const nestCliFile = findNestCliFile(tree);
-  const nestCli = (nestCliFile && readJsonFile<NestCliConfig>(tree, nestCliFile)) || {};
+  const nestCli: NestCliConfig = nestCliFile ? (readJsonFile<NestCliConfig>(tree, nestCliFile) ?? {}) : {};
   const project = resolveProject(nestCli, options.project);
   const sourceRoot = normalizeFolder(options.sourceRoot ?? project.sourceRoot ?? nestCli.sourceRoot ?? 'src');
   const projectRoot = normalizeFolder(project.root ?? posix.dirname(sourceRoot));

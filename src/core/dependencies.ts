@@ -40,9 +40,9 @@ export function versionFor(tree: Tree, name: DependencyName, nestMajor: number |
  * schedules the install when it added something.
  *
  * Not `addDependency` of @schematics/angular: it reprints the whole file (`JSON.stringify`: the final
- * newline and the app's indentation are lost, the user's own key order in the section is re-sorted)
- * and its `Skip` looks at one section only. `JSONFile` inserts each entry in alphabetical place, as
- * npm would, and leaves every other byte alone.
+ * newline is lost, a file not indented by two spaces is re-indented, the user's own key order in the
+ * section is re-sorted) and its `Skip` looks at one section only. `JSONFile` inserts each entry in
+ * alphabetical place, as npm would, and leaves every other line alone.
  */
 export function addDependencies(requests: DependencyRequest[], options: { skipInstall?: boolean }): Rule {
   return (tree: Tree) => {

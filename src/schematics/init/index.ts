@@ -2,8 +2,8 @@ import { Rule, SchematicContext, Tree, chain, noop } from '@angular-devkit/schem
 import { AppContext, detectPackageManager, findNestCliFile, resolveAppContext } from '../../core/app-context';
 import { CONVENTIONS_FILE, Conventions, conventionDefaults, loadConventions } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
-import { editJsonFile } from '../../core/json-file';
 import { addEnvironmentExample } from '../../core/environment';
+import { editJsonFile } from '../../core/json-file';
 import type { InitOptions } from './schema';
 
 /** What `--set-default` writes as nest-cli.json `collection` (see default-collection.json). */
