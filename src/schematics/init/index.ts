@@ -1,9 +1,9 @@
-import { Rule, SchematicContext, SchematicsException, Tree, chain, noop } from '@angular-devkit/schematics';
-import { applyEdits, modify } from 'jsonc-parser';
-import { AppContext, detectPackageManager, readJsonFile, resolveAppContext } from '../../core/app-context';
+import { Rule, SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics';
+import { AppContext, detectPackageManager, findNestCliFile, resolveAppContext } from '../../core/app-context';
 import { CONVENTIONS_FILE, Conventions, conventionDefaults, loadConventions } from '../../core/conventions';
-import { SUPPORTED_NEST_MAJORS, WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
+import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { addEnvironmentExample } from '../../core/environment';
+import { editJsonFile } from '../../core/json-file';
 import type { InitOptions } from './schema';
 
 /** What `--set-default` writes as nest-cli.json `collection` (see default-collection.json). */
@@ -13,13 +13,6 @@ const STOCK_COLLECTION = '@nestjs/schematics';
 export function init(options: InitOptions): Rule {
   return (tree: Tree, context: SchematicContext) => {
     const app = resolveAppContext(tree, options);
-    if (app.nestMajor === undefined || !SUPPORTED_NEST_MAJORS.includes(app.nestMajor)) {
-      throw new SchematicsException(
-        app.nestMajor === undefined
-          ? 'No @nestjs/core in package.json: run init at the root of a Nest app.'
-          : `Nest ${app.nestMajor} is not supported (supported: ${SUPPORTED_NEST_MAJORS.join(', ')}): upgrade the app first (nest update / npm i @nestjs/core@latest).`,
-      );
-    }
     context.logger.info(describeApp(tree, app));
     // An existing conventions file is the team's: validated, never rewritten.
     const existing = tree.exists(`/${CONVENTIONS_FILE}`);
@@ -65,21 +58,20 @@ function initialConventions(): Conventions & { $schema: string } {
  */
 function setDefaultCollection(): Rule {
   return (tree: Tree, context: SchematicContext) => {
-    const path = '/nest-cli.json';
-    if (!tree.exists(path)) {
+    const path = findNestCliFile(tree);
+    if (!path) {
       context.logger.warn(`WARNING nest-cli.json not found: add "collection": "${DEFAULT_COLLECTION}" to it by hand.`);
       return;
     }
-    const current = readJsonFile<{ collection?: string }>(tree, path)?.collection;
+    const nestCli = editJsonFile(tree, path);
+    const current = nestCli.get(['collection']);
     if (current === DEFAULT_COLLECTION) return;
     if (current && current !== STOCK_COLLECTION) {
       context.logger.warn(
-        `WARNING nest-cli.json was left unchanged: its collection is "${current}"; set it to "${DEFAULT_COLLECTION}" by hand to make realtime-schematics the default.`,
+        `WARNING ${path.slice(1)} was left unchanged: its collection is "${String(current)}"; set it to "${DEFAULT_COLLECTION}" by hand to make realtime-schematics the default.`,
       );
       return;
     }
-    const text = tree.readText(path);
-    const edits = modify(text, ['collection'], DEFAULT_COLLECTION, { formattingOptions: { insertSpaces: true, tabSize: 2 } });
-    tree.overwrite(path, applyEdits(text, edits));
+    nestCli.modify(['collection'], DEFAULT_COLLECTION);
   };
 }
