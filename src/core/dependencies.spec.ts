@@ -1,4 +1,4 @@
-import { HostTree, Rule, SchematicContext } from '@angular-devkit/schematics';
+import { HostTree, SchematicContext } from '@angular-devkit/schematics';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DependencyRequest, addDependencies } from './dependencies';
@@ -36,11 +36,9 @@ describe('versions manifest', () => {
 
 describe('addDependencies', () => {
   const packageJson = (sections: object, indent = 2) => JSON.stringify({ name: 'app', ...sections }, null, indent) + '\n';
-  const apply = async (tree: HostTree, requests: DependencyRequest[], options: { skipInstall?: boolean } = {}) => {
-    const tasks: string[] = [];
-    const context = { addTask: (task: { toConfiguration(): { name: string } }) => tasks.push(task.toConfiguration().name) } as unknown as SchematicContext;
-    await (addDependencies(requests, options)(tree, context) as Rule)(tree, context);
-    return tasks;
+  // The install is the run's (core/run.ts), not this rule's: it only edits package.json.
+  const apply = async (tree: HostTree, requests: DependencyRequest[]) => {
+    await addDependencies(requests)(tree, {} as SchematicContext);
   };
   const treeWith = (content: string) => {
     const tree = new HostTree();
@@ -48,9 +46,9 @@ describe('addDependencies', () => {
     return tree;
   };
 
-  it('adds each missing package in alphabetical place at the Nest major’s version, and schedules one install', async () => {
+  it('adds each missing package in alphabetical place at the Nest major’s version', async () => {
     const tree = treeWith(packageJson({ dependencies: { '@nestjs/common': '^11.0.1', '@nestjs/core': '^11.0.1', rxjs: '^7.8.1' }, devDependencies: { jest: '^30.0.0' } }));
-    const tasks = await apply(tree, [{ name: '@nestjs/websockets' }, { name: 'socket.io' }, { name: 'socket.io-client', dev: true }]);
+    await apply(tree, [{ name: '@nestjs/websockets' }, { name: 'socket.io' }, { name: 'socket.io-client', dev: true }]);
     const written = JSON.parse(tree.readText('/package.json'));
     expect(Object.entries(written.dependencies)).toEqual([
       ['@nestjs/common', '^11.0.1'],
@@ -60,19 +58,18 @@ describe('addDependencies', () => {
       ['socket.io', manifest.byNestMajor['11']['socket.io']],
     ]);
     expect(Object.keys(written.devDependencies)).toEqual(['jest', 'socket.io-client']);
-    expect(tasks).toEqual(['node-package']);
   });
 
-  it('keeps a version the app declared in either section, and installs nothing when nothing was added', async () => {
+  it('keeps a version the app declared in either section', async () => {
     const content = packageJson({ dependencies: { '@nestjs/core': '^12.0.0', 'socket.io': '~4.7.0' }, devDependencies: { 'class-validator': '0.14.0' } });
     const tree = treeWith(content);
-    expect(await apply(tree, [{ name: 'socket.io' }, { name: 'class-validator' }])).toEqual([]);
+    await apply(tree, [{ name: 'socket.io' }, { name: 'class-validator' }]);
     expect(tree.readText('/package.json')).toBe(content);
   });
 
   it('leaves every other byte alone: the other keys, their order and the final newline', async () => {
     const tree = treeWith(packageJson({ version: '0.0.1', dependencies: { '@nestjs/core': '^12.0.0', zod: '^3.0.0' }, private: true }));
-    await apply(tree, [{ name: 'class-validator' }], { skipInstall: true });
+    await apply(tree, [{ name: 'class-validator' }]);
     expect(tree.readText('/package.json')).toBe(
       packageJson({ version: '0.0.1', dependencies: { '@nestjs/core': '^12.0.0', 'class-validator': manifest.common['class-validator'], zod: '^3.0.0' }, private: true }),
     );

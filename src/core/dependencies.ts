@@ -36,17 +36,16 @@ export function versionFor(tree: Tree, name: DependencyName, nestMajor: number |
 
 /**
  * Adds the packages the generated code needs to package.json when they are missing from every
- * section (a version the user already declared, even as a devDependency, is never replaced) and
- * schedules the install when it added something.
+ * section (a version the user already declared, even as a devDependency, is never replaced). The
+ * install is the run's, at its root (see installIfChanged).
  *
  * Not `addDependency` of @schematics/angular: it reprints the whole file (`JSON.stringify`: the final
  * newline is lost, a file not indented by two spaces is re-indented, the user's own key order in the
  * section is re-sorted) and its `Skip` looks at one section only. `JSONFile` inserts each entry in
  * alphabetical place, as npm would, and leaves every other line alone.
  */
-export function addDependencies(requests: DependencyRequest[], options: { skipInstall?: boolean }): Rule {
+export function addDependencies(requests: DependencyRequest[]): Rule {
   return (tree: Tree) => {
-    const before = tree.readText('/package.json');
     const packageJson = readJsonFile<PackageJson>(tree, '/package.json') ?? {};
     const declared = { ...packageJson.dependencies, ...packageJson.devDependencies };
     const nestMajor = declaredMajor(packageJson, '@nestjs/core');
@@ -54,14 +53,13 @@ export function addDependencies(requests: DependencyRequest[], options: { skipIn
     for (const { name, dev } of requests.filter((request) => !declared[request.name])) {
       file.modify([dev ? 'devDependencies' : 'dependencies', name], versionFor(tree, name, nestMajor));
     }
-    return installIfChanged(before, options);
   };
 }
 
 /**
  * The one install task of a run, with the app's package manager, when package.json differs from
- * `before`. A composite runs its building blocks with `skipInstall` and ends with this, comparing
- * against package.json as it was when the composite started.
+ * `before`: the run wrapper (core/run.ts) adds it at the root of every run, after the schematic
+ * and every building block it called, comparing against package.json as the run found it.
  */
 export function installIfChanged(before: string, options: { skipInstall?: boolean }): Rule {
   return (tree: Tree, context: SchematicContext) => {

@@ -54,6 +54,6 @@ export const gateway = realtimeSchematic<GatewayOptions>((options, { app, conven
     conventions.rooms.enabled ? schematic('room-handler', { ...blockOptions, name: location.fileName, module: options.module, skipImport: options.skipImport }) : noop(),
     conventions.auth.enabled ? schematic('ws-guard', { ...blockOptions, skipImport: options.skipImport }) : noop(),
     conventions.filter.enabled ? schematic('ws-filter', blockOptions) : noop(),
-    addDependencies([...WEBSOCKET_DEPENDENCIES, ...(e2eSpec ? [{ name: 'socket.io-client' as const, dev: true }] : [])], { skipInstall: true }),
+    addDependencies([...WEBSOCKET_DEPENDENCIES, ...(e2eSpec ? [{ name: 'socket.io-client' as const, dev: true }] : [])]),
   ]);
 });

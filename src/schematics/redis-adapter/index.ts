@@ -86,9 +86,7 @@ export const redisAdapter = realtimeSchematic<RedisAdapterOptions>(
             { name: "socket.io" },
             { name: client },
             { name: adapter.package },
-          ],
-          { skipInstall: true },
-        ),
+          ]),
       ]);
     },
 );

@@ -59,7 +59,7 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app
     options.skipImport ? noop() : register(`${location.className}Rooms`, roomsFile),
     options.skipImport ? noop() : register(`${location.className}RoomPolicy`, `${directory}/${location.fileName}.room-policy`),
     gateway ? applyGatewayDecorators(gateway, `${roomsFile}.ts`) : noop(),
-    addDependencies(WEBSOCKET_DEPENDENCIES, { skipInstall: true }),
+    addDependencies(WEBSOCKET_DEPENDENCIES),
   ]);
 });
 

@@ -24,7 +24,7 @@ export const wsFilter = realtimeSchematic<WsFilterOptions>((options, run) => (tr
       specFileSuffix,
     }),
     options.gateway ? applyFilterToGateway(run, options.gateway, filter, specFileSuffix) : noop(),
-    addDependencies(WEBSOCKET_DEPENDENCIES, { skipInstall: true }),
+    addDependencies(WEBSOCKET_DEPENDENCIES),
   ]);
 });
 

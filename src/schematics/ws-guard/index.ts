@@ -26,7 +26,7 @@ export const wsGuard = realtimeSchematic<WsGuardOptions>((options, run) => (tree
       specFileSuffix,
     }),
     options.gateway ? applyAuthToGateway(run, options.gateway, auth, { skipImport: options.skipImport ?? false, specFileSuffix }) : noop(),
-    addDependencies([...WEBSOCKET_DEPENDENCIES, { name: '@nestjs/jwt' }], { skipInstall: true }),
+    addDependencies([...WEBSOCKET_DEPENDENCIES, { name: '@nestjs/jwt' }]),
   ]);
 });
 
