@@ -1,8 +1,10 @@
-import { logging, schema } from '@angular-devkit/core';
-import { UnsuccessfulWorkflowExecution } from '@angular-devkit/schematics';
+import { logging, normalize, schema, virtualFs } from '@angular-devkit/core';
+import { NodeJsSyncHost } from '@angular-devkit/core/node';
+import { HostTree, UnsuccessfulWorkflowExecution } from '@angular-devkit/schematics';
 import { NodeWorkflow } from '@angular-devkit/schematics/tools';
 import { createInterface } from 'node:readline/promises';
 import { styleText } from 'node:util';
+import { detectPackageManager } from '../core/app-context';
 import { EXAMPLES } from './help';
 
 export interface SchematicRun {
@@ -29,10 +31,14 @@ export async function runSchematic(run: SchematicRun): Promise<number> {
   }
 
   const changes: string[] = [];
+  const written: string[] = [];
   let changed = false;
+  // Set once the files are on disk: only the post-tasks (the package install) run after that.
+  let committed = false;
   workflow.reporter.subscribe((event) => {
     changed = true;
     const path = event.path.replace(/^\//, '');
+    if (event.kind !== 'error') written.push(path);
     if (event.kind === 'create') changes.push(`${paint('green', 'CREATE', process.stdout)} ${path} (${event.content.byteLength} bytes)`);
     if (event.kind === 'update') changes.push(`${paint('cyan', 'UPDATE', process.stdout)} ${path} (${event.content.byteLength} bytes)`);
     if (event.kind === 'delete') changes.push(`${paint('yellow', 'DELETE', process.stdout)} ${path}`);
@@ -40,7 +46,10 @@ export async function runSchematic(run: SchematicRun): Promise<number> {
   });
   // Changes are printed before post-tasks (package install) start, like the devkit CLI does.
   workflow.lifeCycle.subscribe((event) => {
-    if (event.kind === 'post-tasks-start') changes.splice(0).forEach((line) => console.log(line));
+    if (event.kind === 'post-tasks-start') {
+      committed = true;
+      changes.splice(0).forEach((line) => console.log(line));
+    }
   });
 
   const logger = new logging.Logger('realtime-schematics');
@@ -57,6 +66,7 @@ export async function runSchematic(run: SchematicRun): Promise<number> {
         .subscribe({ error: reject, complete: resolve }),
     );
   } catch (error) {
+    if (committed) throw new Error(describeUnfinishedRun(written));
     if (error instanceof UnsuccessfulWorkflowExecution) {
       throw new Error(changes.find((line) => line.startsWith('ERROR')) ?? 'the schematic failed; nothing was written.');
     }
@@ -66,6 +76,15 @@ export async function runSchematic(run: SchematicRun): Promise<number> {
   if (!changed) console.log('Nothing to be done.');
   else if (run.dryRun) console.log('Dry run: nothing was written.');
   return 0;
+}
+
+/**
+ * A failure after the files were written can only be a post-task, and the one task a run schedules is
+ * the package install: name what is on disk and the command that finishes the job.
+ */
+function describeUnfinishedRun(written: string[]): string {
+  const packageManager = detectPackageManager(new HostTree(new virtualFs.ScopedHost(new NodeJsSyncHost(), normalize(process.cwd()))));
+  return `the package install failed after these files were written: ${written.join(', ')}. Run \`${packageManager} install\` in ${process.cwd()} to finish.`;
 }
 
 /** Colours only on a terminal, and never with NO_COLOR set (Node 20's styleText colours regardless). */

@@ -1,5 +1,10 @@
 import { SchematicsException, Tree } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
+import { readJsonFile } from './json-file';
+import manifest from './versions.json';
+
+/** Nest majors the version manifest has versions for (and the e2e tests cover). */
+export const SUPPORTED_NEST_MAJORS = Object.keys(manifest.byNestMajor).map(Number);
 
 /** Everything a schematic needs to know about the app it writes into, resolved once per run. */
 export interface AppContext {
@@ -14,8 +19,8 @@ export interface AppContext {
   /** Suffix written at the end of every relative import specifier: `.js` in ESM, nothing in CommonJS. */
   importSuffix: '' | '.js';
   testRunner: 'vitest' | 'jest';
-  /** Major version of @nestjs/core declared in package.json; undefined when it is not declared. */
-  nestMajor: number | undefined;
+  /** Major version of @nestjs/core the app declares: always one of SUPPORTED_NEST_MAJORS. */
+  nestMajor: number;
 }
 
 interface NestCliProject {
@@ -36,31 +41,31 @@ export interface PackageJson {
   devDependencies?: Record<string, string>;
 }
 
-export function readJsonFile<T>(tree: Tree, path: string): T | undefined {
-  const text = tree.readText(path);
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new SchematicsException(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
+/** Re-exported for callers that read the app's JSON through this module; defined in json-file.ts. */
+export { readJsonFile };
 
-function readOptionalJson<T>(tree: Tree, path: string): T | undefined {
-  return tree.exists(path) ? readJsonFile<T>(tree, path) : undefined;
+/** The Nest CLI reads the first of these that exists (its `NestConfigurationLoader`). */
+const NEST_CLI_FILES = ['/nest-cli.json', '/.nest-cli.json'];
+
+/** The app's Nest CLI configuration file, as the Nest CLI finds it; undefined when there is none. */
+export function findNestCliFile(tree: Tree): string | undefined {
+  return NEST_CLI_FILES.find((path) => tree.exists(path));
 }
 
 /**
  * Resolves the app once: which project (monorepo `-p`), where its sources live, how it imports
  * (ESM or CommonJS), which test runner its specs use and which Nest major it runs.
  * `sourceRoot` given by the caller (the Nest CLI always passes one) wins over nest-cli.json.
+ * An app that is not Nest 11 or 12 is refused here, before any schematic writes a file.
  */
 export function resolveAppContext(tree: Tree, options: { project?: string; sourceRoot?: string }): AppContext {
-  const nestCli = readOptionalJson<NestCliConfig>(tree, '/nest-cli.json') ?? {};
+  const nestCliFile = findNestCliFile(tree);
+  const nestCli: NestCliConfig = nestCliFile ? (readJsonFile<NestCliConfig>(tree, nestCliFile) ?? {}) : {};
   const project = resolveProject(nestCli, options.project);
   const sourceRoot = normalizeFolder(options.sourceRoot ?? project.sourceRoot ?? nestCli.sourceRoot ?? 'src');
   const projectRoot = normalizeFolder(project.root ?? posix.dirname(sourceRoot));
 
-  const packageJson = readOptionalJson<PackageJson>(tree, '/package.json');
+  const packageJson = readJsonFile<PackageJson>(tree, '/package.json');
   if (!packageJson) {
     throw new SchematicsException('No package.json found: run this command at the root of a Nest app.');
   }
@@ -72,8 +77,27 @@ export function resolveAppContext(tree: Tree, options: { project?: string; sourc
     moduleSystem,
     importSuffix: moduleSystem === 'esm' ? '.js' : '',
     testRunner: detectTestRunner(packageJson, moduleSystem),
-    nestMajor: declaredMajor(packageJson, '@nestjs/core'),
+    nestMajor: supportedNestMajor(tree, packageJson),
   };
+}
+
+/**
+ * The app's Nest major, from the range package.json declares for @nestjs/core (what the versions we
+ * add must agree with); a range without a version (`latest`, `workspace:*`) falls back to the
+ * installed package. Anything but a supported major is refused with one line.
+ */
+function supportedNestMajor(tree: Tree, packageJson: PackageJson): number {
+  const range = packageJson.dependencies?.['@nestjs/core'] ?? packageJson.devDependencies?.['@nestjs/core'];
+  if (range === undefined) {
+    throw new SchematicsException('No @nestjs/core in package.json: run this command at the root of a Nest app.');
+  }
+  const installed = readJsonFile<{ version?: string }>(tree, '/node_modules/@nestjs/core/package.json')?.version;
+  const major = majorOf(range) ?? majorOf(installed);
+  if (major === undefined || !SUPPORTED_NEST_MAJORS.includes(major)) {
+    const found = major === undefined ? `This Nest version ("@nestjs/core": "${range}")` : `Nest ${major} ("@nestjs/core": "${range}")`;
+    throw new SchematicsException(`${found} is not supported: realtime-schematics supports Nest ${SUPPORTED_NEST_MAJORS.join(' and ')}. Upgrade the app first (https://docs.nestjs.com/migration-guide).`);
+  }
+  return major;
 }
 
 function resolveProject(nestCli: NestCliConfig, projectName: string | undefined): NestCliProject {
@@ -99,16 +123,20 @@ function detectTestRunner(packageJson: PackageJson, moduleSystem: 'esm' | 'cjs')
 }
 
 export function declaredMajor(packageJson: PackageJson, name: string): number | undefined {
-  const range = packageJson.dependencies?.[name] ?? packageJson.devDependencies?.[name];
-  const major = range?.match(/\d+/)?.[0];
-  return major ? Number(major) : undefined;
+  return majorOf(packageJson.dependencies?.[name] ?? packageJson.devDependencies?.[name]);
+}
+
+/** The first number of a version or range (`^11.1.0`, `~12`, `11.x`); undefined when it has none. */
+function majorOf(versionOrRange: string | undefined): number | undefined {
+  const major = versionOrRange?.match(/\d+/)?.[0];
+  return major === undefined ? undefined : Number(major);
 }
 
 export type PackageManager = 'npm' | 'yarn' | 'pnpm' | 'bun';
 
 /** The app's package manager: package.json `packageManager` (corepack) first, else its lockfile, else npm. */
 export function detectPackageManager(tree: Tree): PackageManager {
-  const declared = readOptionalJson<PackageJson>(tree, '/package.json')?.packageManager?.split('@')[0];
+  const declared = readJsonFile<PackageJson>(tree, '/package.json')?.packageManager?.split('@')[0];
   if (declared === 'npm' || declared === 'yarn' || declared === 'pnpm' || declared === 'bun') return declared;
   if (tree.exists('/pnpm-lock.yaml')) return 'pnpm';
   if (tree.exists('/yarn.lock')) return 'yarn';

@@ -3,6 +3,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RealtimeConventions } from './conventions.schema';
+import { readJsonFile } from './json-file';
 
 /** The team's conventions file, committed at the app (or monorepo workspace) root. */
 export const CONVENTIONS_FILE = 'realtime.json';
@@ -25,17 +26,12 @@ function conventionsValidator(): ValidateFunction {
   return validator;
 }
 
-/** Reads and validates realtime.json; absent means every default. An invalid file names the key. */
+/**
+ * Reads and validates realtime.json (comments and trailing commas allowed); absent means every
+ * default. An invalid file names the key.
+ */
 export function loadConventions(tree: Tree): Conventions {
-  const path = `/${CONVENTIONS_FILE}`;
-  let conventions: unknown = {};
-  if (tree.exists(path)) {
-    try {
-      conventions = JSON.parse(tree.readText(path));
-    } catch (error) {
-      throw new SchematicsException(`${CONVENTIONS_FILE} is not valid JSON: ${(error as Error).message}`);
-    }
-  }
+  const conventions = readJsonFile<unknown>(tree, `/${CONVENTIONS_FILE}`) ?? {};
   const validate = conventionsValidator();
   if (!validate(conventions)) {
     throw new SchematicsException(`${CONVENTIONS_FILE}: ${describeError(validate.errors![0])}`);

@@ -1,8 +1,10 @@
 import { Rule, SchematicContext, Tree } from '@angular-devkit/schematics';
 import { NodePackageInstallTask } from '@angular-devkit/schematics/tasks';
-import { applyEdits, modify } from 'jsonc-parser';
-import { PackageJson, declaredMajor, detectPackageManager, readJsonFile } from './app-context';
+import { PackageJson, declaredMajor, detectPackageManager } from './app-context';
+import { editJsonFile, readJsonFile } from './json-file';
 import manifest from './versions.json';
+
+export { SUPPORTED_NEST_MAJORS } from './app-context';
 
 export type DependencyName = keyof (typeof manifest)['byNestMajor']['12'] | keyof (typeof manifest)['common'];
 
@@ -12,9 +14,6 @@ export interface DependencyRequest {
 }
 
 const LATEST_NEST_MAJOR = '12';
-
-/** Nest majors the manifest has versions for (and the e2e tests cover). */
-export const SUPPORTED_NEST_MAJORS = Object.keys(manifest.byNestMajor).map(Number);
 
 /** What every generated gateway, guard and filter imports at runtime. */
 export const WEBSOCKET_DEPENDENCIES: DependencyRequest[] = [
@@ -27,9 +26,7 @@ export const WEBSOCKET_DEPENDENCIES: DependencyRequest[] = [
 /** The version to write for a package, consistent with the app's Nest major (one manifest). */
 export function versionFor(tree: Tree, name: DependencyName, nestMajor: number | undefined): string {
   if (name === 'socket.io') {
-    const installed = tree.exists('/node_modules/@nestjs/platform-socket.io/package.json')
-      ? readJsonFile<PackageJson>(tree, '/node_modules/@nestjs/platform-socket.io/package.json')?.dependencies?.['socket.io']
-      : undefined;
+    const installed = readJsonFile<PackageJson>(tree, '/node_modules/@nestjs/platform-socket.io/package.json')?.dependencies?.['socket.io'];
     if (installed) return installed;
   }
   const byMajor = manifest.byNestMajor as Record<string, Record<string, string>>;
@@ -38,35 +35,31 @@ export function versionFor(tree: Tree, name: DependencyName, nestMajor: number |
 }
 
 /**
- * Adds the packages the generated code needs to package.json when they are missing (a version the
- * user already declared is never replaced), keeping the file's formatting, and schedules the install
- * when it added something.
+ * Adds the packages the generated code needs to package.json when they are missing from every
+ * section (a version the user already declared, even as a devDependency, is never replaced). The
+ * install is the run's, at its root (see installIfChanged).
+ *
+ * Not `addDependency` of @schematics/angular: it reprints the whole file (`JSON.stringify`: the final
+ * newline is lost, a file not indented by two spaces is re-indented, the user's own key order in the
+ * section is re-sorted) and its `Skip` looks at one section only. `JSONFile` inserts each entry in
+ * alphabetical place, as npm would, and leaves every other line alone.
  */
-export function addDependencies(requests: DependencyRequest[], options: { skipInstall?: boolean }): Rule {
+export function addDependencies(requests: DependencyRequest[]): Rule {
   return (tree: Tree) => {
-    const before = tree.readText('/package.json');
     const packageJson = readJsonFile<PackageJson>(tree, '/package.json') ?? {};
     const declared = { ...packageJson.dependencies, ...packageJson.devDependencies };
     const nestMajor = declaredMajor(packageJson, '@nestjs/core');
-    let text = before;
+    const file = editJsonFile(tree, '/package.json');
     for (const { name, dev } of requests.filter((request) => !declared[request.name])) {
-      const section = dev ? 'devDependencies' : 'dependencies';
-      const edits = modify(text, [section, name], versionFor(tree, name, nestMajor), {
-        formattingOptions: { insertSpaces: true, tabSize: 2 },
-        // Keep each section alphabetical, as npm does.
-        getInsertionIndex: (keys) => keys.filter((key) => key < name).length,
-      });
-      text = applyEdits(text, edits);
+      file.modify([dev ? 'devDependencies' : 'dependencies', name], versionFor(tree, name, nestMajor));
     }
-    if (text !== before) tree.overwrite('/package.json', text);
-    return installIfChanged(before, options);
   };
 }
 
 /**
  * The one install task of a run, with the app's package manager, when package.json differs from
- * `before`. A composite runs its building blocks with `skipInstall` and ends with this, comparing
- * against package.json as it was when the composite started.
+ * `before`: the run wrapper (core/run.ts) adds it at the root of every run, after the schematic
+ * and every building block it called, comparing against package.json as the run found it.
  */
 export function installIfChanged(before: string, options: { skipInstall?: boolean }): Rule {
   return (tree: Tree, context: SchematicContext) => {

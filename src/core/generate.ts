@@ -11,6 +11,8 @@ import {
   move,
   url,
 } from '@angular-devkit/schematics';
+import { template } from '@angular-devkit/core';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const TEMPLATES_DIR = join(__dirname, '../../templates');
@@ -33,7 +35,17 @@ export interface TemplateSet {
  * - `shared`: a piece generated once per app and then owned by the team (e.g. shared types):
  *   an existing file is left exactly as it is.
  */
-export type ExistingFilePolicy = { kind: 'owned'; force: boolean } | { kind: 'shared' };
+export type ExistingFilePolicy =
+  | {
+      kind: 'owned';
+      force: boolean;
+      /**
+       * For files other building blocks edit after they are written (a gateway once guarded): true
+       * when the existing text is what this run's edits would make of `rendered`, i.e. unchanged.
+       */
+      isUnchanged?: (path: string, existing: string, rendered: string) => boolean;
+    }
+  | { kind: 'shared' };
 
 /** Renders a template folder into the tree (`*.template` files; `__name__` placeholders in paths). */
 export function writeTemplates(set: TemplateSet, policy: ExistingFilePolicy): Rule {
@@ -46,6 +58,7 @@ export function writeTemplates(set: TemplateSet, policy: ExistingFilePolicy): Ru
         forEach((entry) => {
           if (!host.exists(entry.path)) return entry;
           if (policy.kind === 'shared' || host.read(entry.path)!.equals(entry.content)) return null;
+          if (policy.isUnchanged?.(entry.path, host.readText(entry.path), entry.content.toString('utf8'))) return null;
           if (!policy.force) {
             throw new SchematicsException(
               `${entry.path.slice(1)} already exists with different content; nothing was written. Use --force to overwrite it.`,
@@ -57,4 +70,9 @@ export function writeTemplates(set: TemplateSet, policy: ExistingFilePolicy): Ru
       ]),
       MergeStrategy.Default,
     );
+}
+
+/** One template file rendered to text, as `writeTemplates` would write it (for comparisons, not writes). */
+export function renderTemplate(templatePath: string, variables: Record<string, unknown>): string {
+  return template(readFileSync(join(TEMPLATES_DIR, templatePath), 'utf8'))(variables);
 }

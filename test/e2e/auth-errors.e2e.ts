@@ -50,8 +50,10 @@ describe('ws-guard and ws-filter in a nest12-esm app', () => {
     const guard = await succeed(app, cli(), ['ws-guard', '--gateway', 'chat']);
     expect(guard.stdout).toContain('UPDATE src/chat/chat.gateway.ts');
     expect(guard.stdout).toContain('UPDATE src/app.module.ts');
-    // The gateway's specs were written before it was guarded: named, not edited.
-    expect(guard.stderr).toContain('WARNING src/chat/chat.gateway.spec.ts was written for the unguarded gateway');
+    // The gateway's specs, untouched since `gateway` wrote them, now connect with a token.
+    expect(guard.stdout).toContain('UPDATE src/chat/chat.gateway.spec.ts');
+    expect(guard.stdout).toContain('UPDATE test/chat.gateway.e2e-spec.ts');
+    expect(guard.stderr).not.toContain('WARNING');
     const gatewayFile = join(app, 'src/chat/chat.gateway.ts');
     const gateway = readFileSync(gatewayFile, 'utf8');
     writeFileSync(gatewayFile, gateway.slice(0, gateway.lastIndexOf('}')) + TEST_HANDLERS.trimStart());

@@ -7,7 +7,7 @@ import { importInsertions } from './imports';
  * share one merged import. A file with a manual step gets none of its insertions (half an edit is
  * worse than none); each manual step is printed as a warning and the run still succeeds.
  */
-export function applyEdits(tree: Tree, context: SchematicContext, edit: Edit): void {
+export function applyEdits(tree: Tree, context: Pick<SchematicContext, 'logger'>, edit: Edit): void {
   const blockedFiles = new Set(edit.manualSteps.map(({ path }) => path));
   for (const { path, step } of edit.manualSteps) {
     context.logger.warn(`WARNING ${path} was left unchanged: ${step}`);

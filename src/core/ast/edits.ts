@@ -75,13 +75,16 @@ export function isMultiline(node: ts.Node): boolean {
  * stays one per line.
  */
 export function appendToList(path: string, container: ts.Node, elements: ts.NodeArray<ts.Node>, items: string[]): Insertion {
+  // Call arguments and parameters sit between parentheses: the list itself tells where it starts and whether it spans lines.
+  const parenthesized = ts.isCallExpression(container) || ts.isFunctionLike(container);
   if (elements.length === 0) {
-    // `[]` → `[x]`; `{}` → `{ x }`, as Prettier writes them.
-    const padding = ts.isArrayLiteralExpression(container) || ts.isCallExpression(container) ? '' : ' ';
-    const position = ts.isCallExpression(container) ? container.arguments.pos : container.getStart() + 1;
+    // `[]` → `[x]`; `{}` → `{ x }`; `()` → `(x)`, as Prettier writes them.
+    const padding = ts.isArrayLiteralExpression(container) || parenthesized ? '' : ' ';
+    const position = parenthesized ? elements.pos : container.getStart() + 1;
     return { path, position, text: `${padding}${items.join(', ')}${padding}` };
   }
   const last = elements[elements.length - 1];
-  const separator = isMultiline(container) ? `,\n${indentationOf(last)}` : ', ';
+  const multiline = parenthesized ? container.getSourceFile().text.slice(elements.pos, elements.end).includes('\n') : isMultiline(container);
+  const separator = multiline ? `,\n${indentationOf(last)}` : ', ';
   return { path, position: last.getEnd(), text: `${separator}${items.join(separator)}` };
 }

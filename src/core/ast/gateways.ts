@@ -2,7 +2,7 @@ import { SchematicsException, Tree } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
 import * as ts from 'typescript';
 import { Edit, appendToList, combineEdits, indentationOf, manualStep, noEdit, parseSourceFile } from './edits';
-import { addImport, findImportedName } from './imports';
+import { addImport, findImportedName, findImportedSymbol } from './imports';
 
 /** A gateway class found in the app: where it is and what its decorator says. */
 export interface GatewayClass {
@@ -62,7 +62,7 @@ function searchGateway(tree: Tree, sourceRoot: string, segments: string[], fileN
   return matches;
 }
 
-function readGatewayClass(tree: Tree, path: string): GatewayClass | undefined {
+export function readGatewayClass(tree: Tree, path: string): GatewayClass | undefined {
   const source = parseSourceFile(tree, path);
   const decoratorName = findImportedName(source, 'WebSocketGateway', '@nestjs/websockets');
   for (const statement of source.statements) {
@@ -121,9 +121,56 @@ export function addClassDecoratorArgument(
 }
 
 /**
- * Installs the handshake middleware on the gateway's namespace: injects the middleware provider
- * as `property` and calls `<server>.use(this.<property>.handshake)` in `afterInit`, adding the
- * hook when the class has none. An `afterInit` without a parameter is a manual step.
+ * The classes a class decorator of the gateway lists, as imports (`@UseGuards(WsAuthGuard)` →
+ * WsAuthGuard from '../realtime/ws-auth.guard.js'), in order; arguments that are not imported
+ * classes (an instance, a local class) are returned in `unresolved`.
+ */
+export function classDecoratorArguments(
+  gateway: GatewayClass,
+  decorator: { name: string; from: string },
+): { imported: { name: string; from: string }[]; unresolved: string[] } {
+  const decoratorName = findImportedName(gateway.source, decorator.name, decorator.from);
+  const call = decoratorName ? decoratorCall(gateway.node, decoratorName) : undefined;
+  const imported: { name: string; from: string }[] = [];
+  const unresolved: string[] = [];
+  for (const argument of call?.arguments ?? []) {
+    const symbol = ts.isIdentifier(argument) ? findImportedSymbol(gateway.source, argument.text) : undefined;
+    if (symbol) imported.push(symbol);
+    else unresolved.push(argument.getText());
+  }
+  return { imported, unresolved };
+}
+
+/** True when the class decorator `decorator` of the gateway already lists `argument` (e.g. `@UseGuards(WsAuthGuard)`). */
+export function hasClassDecoratorArgument(gateway: GatewayClass, decorator: { name: string; from: string }, argument: { name: string; from: string }): boolean {
+  const decoratorName = findImportedName(gateway.source, decorator.name, decorator.from);
+  const argumentName = findImportedName(gateway.source, argument.name, argument.from);
+  if (!decoratorName || !argumentName) return false;
+  return decoratorCall(gateway.node, decoratorName)?.arguments.some((item) => item.getText() === argumentName) ?? false;
+}
+
+/**
+ * The other handler classes of the gateway's namespace beside it (e.g. the room handler in
+ * `chat.rooms.ts`): `@WebSocketGateway()` classes with the same namespace in the gateway's folder.
+ * Guards and filters are per class in Nest, so what protects the gateway must be on these too.
+ */
+export function findNamespaceHandlers(tree: Tree, gateway: GatewayClass): GatewayClass[] {
+  if (gateway.namespace === null) return [];
+  const folder = posix.dirname(gateway.path);
+  return tree
+    .getDir(folder)
+    .subfiles.filter((file) => file.endsWith('.ts') && !file.endsWith('spec.ts') && posix.join(folder, file) !== gateway.path)
+    .sort()
+    .map((file) => readGatewayClass(tree, posix.join(folder, file)))
+    .filter((handler): handler is GatewayClass => handler !== undefined && handler.namespace === gateway.namespace);
+}
+
+/**
+ * Installs the handshake middleware on the gateway's namespace: the middleware provider is injected
+ * through the constructor as `property` (a parameter added to an existing constructor, or a new
+ * constructor after the fields), and `afterInit` calls `<namespace>.use(this.<property>.handshake)`,
+ * the hook added after the constructor when the class has none. An `afterInit` without a
+ * parameter is a manual step.
  */
 export function addHandshakeMiddleware(gateway: GatewayClass, middleware: { name: string; from: string }, property: string): Edit {
   const { source, node, path } = gateway;
@@ -131,38 +178,51 @@ export function addHandshakeMiddleware(gateway: GatewayClass, middleware: { name
   const afterInit = members.find(
     (member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && member.name.getText() === 'afterInit',
   );
+  const constructorDeclaration = members.find(ts.isConstructorDeclaration);
   const call = `.use(this.${property}.handshake)`;
-  const injected = members.some((member) => member.name?.getText() === property);
+  const injected = constructorDeclaration?.parameters.some((parameter) => parameter.name.getText() === property) ?? false;
   if (injected && afterInit?.body?.getText().includes(call)) return noEdit();
 
   const memberIndent = members.length ? indentationOf(members[0]) : '  ';
-  const openBrace = node.getChildren().find((child) => child.kind === ts.SyntaxKind.OpenBraceToken)!;
   const edits: Edit[] = [];
-  let block = '';
+  const type = addImport(source, middleware.name, middleware.from);
+  const parameter = `private readonly ${property}: ${type.localName}`;
+  // Where new members go: after the constructor, else after the last field (fields come first).
+  const fields = members.filter(ts.isPropertyDeclaration);
+  const anchor = constructorDeclaration ?? fields[fields.length - 1];
+  const position = anchor ? anchor.getEnd() : node.getChildren().find((child) => child.kind === ts.SyntaxKind.OpenBraceToken)!.getEnd();
+  const newMembers: string[] = [];
   if (!injected) {
-    const inject = addImport(source, 'Inject', '@nestjs/common');
-    const type = addImport(source, middleware.name, middleware.from);
-    edits.push(inject.edit, type.edit);
-    block += `\n${memberIndent}@${inject.localName}(${type.localName})\n${memberIndent}private readonly ${property}!: ${type.localName};\n`;
+    edits.push(type.edit);
+    if (constructorDeclaration) {
+      edits.push({ ...noEdit(), insertions: [appendToList(path, constructorDeclaration, constructorDeclaration.parameters, [parameter])] });
+    } else {
+      newMembers.push(`${memberIndent}constructor(${parameter}) {}`);
+    }
   }
   if (!afterInit) {
     const serverType = addImport(source, gateway.namespace === undefined ? 'Server' : 'Namespace', 'socket.io', { typeOnly: true });
     edits.push(serverType.edit);
-    block +=
-      `\n${memberIndent}// Verified once per connection. Middleware on "/" would not protect this namespace.\n` +
-      `${memberIndent}afterInit(namespace: ${serverType.localName}): void {\n` +
-      `${memberIndent}  namespace${call};\n` +
-      `${memberIndent}}\n`;
+    newMembers.push(
+      `${memberIndent}// Verified once per connection. Middleware on "/" would not protect this namespace.\n` +
+        `${memberIndent}afterInit(namespace: ${serverType.localName}): void {\n` +
+        `${memberIndent}  namespace${call};\n` +
+        `${memberIndent}}`,
+    );
   } else if (!afterInit.body?.getText().includes(call)) {
-    const parameter = afterInit.parameters[0]?.name;
-    if (!parameter || !ts.isIdentifier(parameter) || !afterInit.body) {
+    const server = afterInit.parameters[0]?.name;
+    if (!server || !ts.isIdentifier(server) || !afterInit.body) {
       return manualStep(
         path,
-        `afterInit() has no server parameter; inject ${middleware.name} as \`${property}\` and call \`namespace${call}\` in \`afterInit(namespace: Namespace)\` of ${gateway.className}.`,
+        `afterInit() has no server parameter; inject ${middleware.name} as \`${property}\` in the constructor and call \`namespace${call}\` in \`afterInit(namespace: Namespace)\` of ${gateway.className}.`,
       );
     }
-    edits.push({ ...noEdit(), insertions: [{ path, position: afterInit.body.getStart() + 1, text: `\n${memberIndent}  ${parameter.text}${call};` }] });
+    edits.push({ ...noEdit(), insertions: [{ path, position: afterInit.body.getStart() + 1, text: `\n${memberIndent}  ${server.text}${call};` }] });
   }
-  if (block) edits.push({ ...noEdit(), insertions: [{ path, position: openBrace.getEnd(), text: block }] });
+  if (newMembers.length > 0) {
+    // After a member: a blank line before each new one. Right after `{`: one member per line, a blank line before the next.
+    const text = anchor ? newMembers.map((member) => `\n\n${member}`).join('') : `\n${newMembers.join('\n\n')}\n`;
+    edits.push({ ...noEdit(), insertions: [{ path, position, text }] });
+  }
   return combineEdits(...edits);
 }

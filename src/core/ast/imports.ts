@@ -58,6 +58,17 @@ export function findImportSpecifier(source: ts.SourceFile, localName: string): s
   return undefined;
 }
 
+/** What a local name refers to, when a named import brings it: the exported name and the module (`Guard` → `WsAuthGuard` from `'./x.js'`). */
+export function findImportedSymbol(source: ts.SourceFile, localName: string): { name: string; from: string } | undefined {
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || statement.importClause?.isTypeOnly) continue;
+    const bindings = statement.importClause?.namedBindings;
+    const element = bindings && ts.isNamedImports(bindings) ? bindings.elements.find((item) => item.name.text === localName) : undefined;
+    if (element) return { name: (element.propertyName ?? element.name).text, from: statement.moduleSpecifier.text };
+  }
+  return undefined;
+}
+
 /** The name to use for `symbol`, and the import to add when it is not imported yet. */
 export function addImport(
   source: ts.SourceFile,

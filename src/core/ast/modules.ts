@@ -3,10 +3,13 @@ import { posix } from 'node:path';
 import * as ts from 'typescript';
 import { relativeImport } from '../naming';
 import { applyEdits } from './apply';
-import { Edit, appendToList, combineEdits, manualStep, noEdit, parseSourceFile } from './edits';
+import { Edit, Insertion, appendToList, combineEdits, indentationOf, isMultiline, manualStep, noEdit, parseSourceFile } from './edits';
 import { addImport, findImportedName } from './imports';
 
 export type ModuleArray = 'providers' | 'imports' | 'controllers' | 'exports';
+
+/** The order of @Module() keys in Nest's docs and `nest g`: a new key goes where a reader expects it. */
+const MODULE_KEY_ORDER: ModuleArray[] = ['imports', 'controllers', 'providers', 'exports'];
 
 /**
  * Registers `symbol` (imported from `symbolModule`) in the `key` array of the first `@Module()`
@@ -40,8 +43,20 @@ export function addToModuleArray(
   }
   const registration = list
     ? appendToList(modulePath, list, list.elements, [imported.localName])
-    : appendToList(modulePath, metadata, metadata.properties, [`${key}: [${imported.localName}]`]);
+    : insertModuleKey(modulePath, metadata, key, `${key}: [${imported.localName}]`);
   return combineEdits(imported.edit, { ...noEdit(), insertions: [registration] });
+}
+
+/** A new `key: [...]` property, before the first key that follows it in Nest's order, else last. */
+function insertModuleKey(modulePath: string, metadata: ts.ObjectLiteralExpression, key: ModuleArray, property: string): Insertion {
+  const rank = (name: string | undefined) => MODULE_KEY_ORDER.indexOf(name as ModuleArray);
+  const next = metadata.properties.find((item) => {
+    const itemRank = item.name ? rank(propertyNameText(item.name)) : -1;
+    return itemRank > rank(key);
+  });
+  if (!next) return appendToList(modulePath, metadata, metadata.properties, [property]);
+  const separator = isMultiline(metadata) ? `\n${indentationOf(next)}` : ' ';
+  return { path: modulePath, position: next.getStart(), text: `${property},${separator}` };
 }
 
 function findModuleMetadata(source: ts.SourceFile, decoratorName: string): ts.Expression | undefined {

@@ -51,13 +51,14 @@ describe('feature schematic', () => {
       [
         "import { Module } from '@nestjs/common';",
         "import { ChatGateway } from './chat.gateway.js';",
-        "import { WsAuthModule } from '../realtime/ws-auth.module.js';",
         "import { ChatRooms } from './chat.rooms.js';",
         "import { ChatRoomPolicy } from './chat.room-policy.js';",
+        "import { WsAuthModule } from '../realtime/ws-auth.module.js';",
         '',
         '@Module({',
-        '  providers: [ChatGateway, ChatRooms, ChatRoomPolicy],',
+        // A key the module lacked goes where Nest's docs put it: imports first.
         '  imports: [WsAuthModule],',
+        '  providers: [ChatGateway, ChatRooms, ChatRoomPolicy],',
         '})',
         'export class ChatModule {}',
         '',

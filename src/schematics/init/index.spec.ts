@@ -55,7 +55,7 @@ describe('init schematic', () => {
   it('refuses an app without @nestjs/core or on an unsupported Nest major, and writes nothing', async () => {
     const old = withNestMajor(createAppTree('cjs'), 10);
     const before = snapshotTree(old);
-    await expect(init(old)).rejects.toThrow('Nest 10 is not supported (supported: 11, 12)');
+    await expect(init(old)).rejects.toThrow('Nest 10 ("@nestjs/core": "^10.0.0") is not supported: realtime-schematics supports Nest 11 and 12.');
     expect(snapshotTree(old)).toEqual(before);
 
     const notNest = createAppTree('cjs');

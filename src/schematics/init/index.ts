@@ -1,49 +1,66 @@
-import { Rule, SchematicContext, SchematicsException, Tree, chain, noop } from '@angular-devkit/schematics';
-import { applyEdits, modify } from 'jsonc-parser';
-import { AppContext, detectPackageManager, readJsonFile, resolveAppContext } from '../../core/app-context';
-import { CONVENTIONS_FILE, Conventions, conventionDefaults, loadConventions } from '../../core/conventions';
-import { SUPPORTED_NEST_MAJORS, WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
-import { addEnvironmentExample } from '../../core/environment';
-import type { InitOptions } from './schema';
+import {
+  Rule,
+  SchematicContext,
+  Tree,
+  chain,
+  noop,
+} from "@angular-devkit/schematics";
+import {
+  AppContext,
+  detectPackageManager,
+  findNestCliFile,
+} from "../../core/app-context";
+import {
+  CONVENTIONS_FILE,
+  Conventions,
+  conventionDefaults,
+} from "../../core/conventions";
+import {
+  WEBSOCKET_DEPENDENCIES,
+  addDependencies,
+} from "../../core/dependencies";
+import { addEnvironmentExample } from "../../core/environment";
+import { editJsonFile } from "../../core/json-file";
+import { realtimeSchematic } from "../../core/run";
+import type { InitOptions } from "./schema";
 
 /** What `--set-default` writes as nest-cli.json `collection` (see default-collection.json). */
-export const DEFAULT_COLLECTION = 'realtime-schematics/default-collection.json';
-const STOCK_COLLECTION = '@nestjs/schematics';
+export const DEFAULT_COLLECTION = "realtime-schematics/default-collection.json";
+const STOCK_COLLECTION = "@nestjs/schematics";
 
-export function init(options: InitOptions): Rule {
-  return (tree: Tree, context: SchematicContext) => {
-    const app = resolveAppContext(tree, options);
-    if (app.nestMajor === undefined || !SUPPORTED_NEST_MAJORS.includes(app.nestMajor)) {
-      throw new SchematicsException(
-        app.nestMajor === undefined
-          ? 'No @nestjs/core in package.json: run init at the root of a Nest app.'
-          : `Nest ${app.nestMajor} is not supported (supported: ${SUPPORTED_NEST_MAJORS.join(', ')}): upgrade the app first (nest update / npm i @nestjs/core@latest).`,
-      );
-    }
+export const init = realtimeSchematic<InitOptions>(
+  (options, run) => (tree: Tree, context: SchematicContext) => {
+    const { app } = run;
     context.logger.info(describeApp(tree, app));
-    // An existing conventions file is the team's: validated, never rewritten.
+    // An existing conventions file is the team's: validated (by the run), never rewritten.
     const existing = tree.exists(`/${CONVENTIONS_FILE}`);
-    const conventions = existing ? loadConventions(tree) : initialConventions();
-    if (existing) context.logger.info(`${CONVENTIONS_FILE} exists: kept as it is.`);
+    const conventions = existing ? run.conventions : initialConventions();
+    if (existing)
+      context.logger.info(`${CONVENTIONS_FILE} exists: kept as it is.`);
     return chain([
-      existing ? noop() : (host: Tree) => void host.create(`/${CONVENTIONS_FILE}`, JSON.stringify(conventions, null, 2) + '\n'),
+      existing
+        ? noop()
+        : (host: Tree) =>
+            void host.create(
+              `/${CONVENTIONS_FILE}`,
+              JSON.stringify(conventions, null, 2) + "\n",
+            ),
       addEnvironmentExample(),
       options.setDefault ? setDefaultCollection() : noop(),
-      addDependencies(
-        [
-          ...WEBSOCKET_DEPENDENCIES,
-          ...(conventions.auth.enabled ? [{ name: '@nestjs/jwt' as const }] : []),
-          ...(conventions.e2eSpec ? [{ name: 'socket.io-client' as const, dev: true }] : []),
-        ],
-        options,
-      ),
+      addDependencies([
+        ...WEBSOCKET_DEPENDENCIES,
+        ...(conventions.auth.enabled ? [{ name: "@nestjs/jwt" as const }] : []),
+        ...(conventions.e2eSpec
+          ? [{ name: "socket.io-client" as const, dev: true }]
+          : []),
+      ]),
     ]);
-  };
-}
+  },
+);
 
 function describeApp(tree: Tree, app: AppContext): string {
-  const moduleSystem = app.moduleSystem === 'esm' ? 'ESM' : 'CommonJS';
-  const project = app.projectRoot ? `, project ${app.projectRoot}` : '';
+  const moduleSystem = app.moduleSystem === "esm" ? "ESM" : "CommonJS";
+  const project = app.projectRoot ? `, project ${app.projectRoot}` : "";
   return `Nest ${app.nestMajor} app: ${moduleSystem}, ${app.testRunner}, ${detectPackageManager(tree)}, sources in ${app.sourceRoot}${project}.`;
 }
 
@@ -51,7 +68,7 @@ function describeApp(tree: Tree, app: AppContext): string {
 function initialConventions(): Conventions & { $schema: string } {
   const defaults = conventionDefaults();
   return {
-    $schema: './node_modules/realtime-schematics/realtime.schema.json',
+    $schema: "./node_modules/realtime-schematics/realtime.schema.json",
     ...defaults,
     auth: { ...defaults.auth, enabled: true },
     rooms: { ...defaults.rooms, enabled: true },
@@ -65,21 +82,22 @@ function initialConventions(): Conventions & { $schema: string } {
  */
 function setDefaultCollection(): Rule {
   return (tree: Tree, context: SchematicContext) => {
-    const path = '/nest-cli.json';
-    if (!tree.exists(path)) {
-      context.logger.warn(`WARNING nest-cli.json not found: add "collection": "${DEFAULT_COLLECTION}" to it by hand.`);
-      return;
-    }
-    const current = readJsonFile<{ collection?: string }>(tree, path)?.collection;
-    if (current === DEFAULT_COLLECTION) return;
-    if (current && current !== STOCK_COLLECTION) {
+    const path = findNestCliFile(tree);
+    if (!path) {
       context.logger.warn(
-        `WARNING nest-cli.json was left unchanged: its collection is "${current}"; set it to "${DEFAULT_COLLECTION}" by hand to make realtime-schematics the default.`,
+        `WARNING nest-cli.json not found: add "collection": "${DEFAULT_COLLECTION}" to it by hand.`,
       );
       return;
     }
-    const text = tree.readText(path);
-    const edits = modify(text, ['collection'], DEFAULT_COLLECTION, { formattingOptions: { insertSpaces: true, tabSize: 2 } });
-    tree.overwrite(path, applyEdits(text, edits));
+    const nestCli = editJsonFile(tree, path);
+    const current = nestCli.get(["collection"]);
+    if (current === DEFAULT_COLLECTION) return;
+    if (current && current !== STOCK_COLLECTION) {
+      context.logger.warn(
+        `WARNING ${path.slice(1)} was left unchanged: its collection is "${String(current)}"; set it to "${DEFAULT_COLLECTION}" by hand to make realtime-schematics the default.`,
+      );
+      return;
+    }
+    nestCli.modify(["collection"], DEFAULT_COLLECTION);
   };
 }

@@ -49,7 +49,7 @@ describe('ws-guard schematic', () => {
   it('applies itself to a plain gateway: guard, middleware on its namespace, module import — once', async () => {
     const { tree } = await run('ws-guard', appWithGateway(PLAIN_GATEWAY), { gateway: 'chat' });
     expect(tree.readContent('/src/chat/chat.gateway.ts')).toBe(`import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { UseGuards, Inject } from '@nestjs/common';
+import { UseGuards } from '@nestjs/common';
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsAuthMiddleware } from '../realtime/ws-auth.middleware.js';
 import type { Namespace } from 'socket.io';
@@ -57,8 +57,7 @@ import type { Namespace } from 'socket.io';
 @WebSocketGateway({ namespace: 'chat' })
 @UseGuards(WsAuthGuard)
 export class ChatGateway {
-  @Inject(WsAuthMiddleware)
-  private readonly wsAuth!: WsAuthMiddleware;
+  constructor(private readonly wsAuth: WsAuthMiddleware) {}
 
   // Verified once per connection. Middleware on "/" would not protect this namespace.
   afterInit(namespace: Namespace): void {
@@ -78,7 +77,7 @@ export class ChatGateway {
     expect(snapshotTree(tree)).toEqual(before);
   });
 
-  it('names the specs written for the unguarded gateway, without editing them', async () => {
+  it('names the specs the team edited since they were written for the unguarded gateway, without editing them', async () => {
     const tree = appWithGateway(PLAIN_GATEWAY);
     tree.create('/src/chat/chat.gateway.spec.ts', '// unit\n');
     tree.create('/test/chat.gateway.e2e-spec.ts', '// e2e\n');
@@ -109,7 +108,8 @@ export class ChatGateway {
     const result = tree.readContent('/src/chat/chat.gateway.ts');
     expect(result).toContain('@Guards(RateGuard, WsAuthGuard)\nexport class ChatGateway {');
     expect(result).toContain("afterInit(server: Server) {\n    server.use(this.wsAuth.handshake);\n    console.log('ready');");
-    expect(result).toContain("import { UseGuards as Guards, Inject } from '@nestjs/common';");
+    expect(result).toContain("import { UseGuards as Guards } from '@nestjs/common';");
+    expect(result).toContain('export class ChatGateway {\n  constructor(private readonly wsAuth: WsAuthMiddleware) {}\n\n  afterInit(server: Server) {');
   });
 
   it('asks for a manual step when afterInit takes no server, leaving the gateway untouched', async () => {
@@ -123,7 +123,7 @@ export class ChatGateway {
     const { tree, warnings } = await run('ws-guard', appWithGateway(source), { gateway: 'chat' });
     expect(tree.readContent('/src/chat/chat.gateway.ts')).toBe(source);
     expect(warnings).toEqual([
-      'WARNING src/chat/chat.gateway.ts was left unchanged: afterInit() has no server parameter; inject WsAuthMiddleware as `wsAuth` and call `namespace.use(this.wsAuth.handshake)` in `afterInit(namespace: Namespace)` of ChatGateway.',
+      'WARNING src/chat/chat.gateway.ts was left unchanged: afterInit() has no server parameter; inject WsAuthMiddleware as `wsAuth` in the constructor and call `namespace.use(this.wsAuth.handshake)` in `afterInit(namespace: Namespace)` of ChatGateway.',
     ]);
   });
 

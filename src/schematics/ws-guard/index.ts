@@ -1,47 +1,57 @@
 import { Rule, SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
-import { AppContext, resolveAppContext } from '../../core/app-context';
 import { applyEdits } from '../../core/ast/apply';
 import { combineEdits } from '../../core/ast/edits';
-import { addClassDecoratorArgument, addHandshakeMiddleware, findGateway } from '../../core/ast/gateways';
+import { findGateway, findNamespaceHandlers } from '../../core/ast/gateways';
 import { registerInModule } from '../../core/ast/modules';
-import { loadConventions, pick } from '../../core/conventions';
+import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
-import { formatChangedFiles } from '../../core/format';
-import { AuthPiece, authPiece, importFrom, writeAuthPiece } from '../../core/pieces';
+import { blocksAppliedTo, guardEdit } from '../../core/blocks';
+import { refreshGatewaySpecs } from '../../core/gateway-files';
+import { AuthPiece, authPiece, writeAuthPiece } from '../../core/pieces';
+import { RunContext, realtimeSchematic } from '../../core/run';
 import { writeSharedSocket } from '../../core/shared';
 import type { WsGuardOptions } from './schema';
 
-export function wsGuard(options: WsGuardOptions): Rule {
-  return (tree: Tree) => {
-    const app = resolveAppContext(tree, options);
-    const conventions = loadConventions(tree);
-    const auth = authPiece(app, conventions, options.name);
-    return chain([
-      writeSharedSocket(app, conventions),
-      writeAuthPiece(tree, app, conventions, auth, {
-        policy: { kind: 'owned', force: options.force ?? false },
-        spec: pick(options.spec, conventions.spec),
-        specFileSuffix: options.specFileSuffix ?? 'spec',
-      }),
-      options.gateway ? applyAuthToGateway(app, options.gateway, auth, options.skipImport ?? false) : noop(),
-      addDependencies([...WEBSOCKET_DEPENDENCIES, { name: '@nestjs/jwt' }], options),
-      pick(options.format, conventions.format) ? formatChangedFiles() : noop(),
-    ]);
-  };
-}
+export const wsGuard = realtimeSchematic<WsGuardOptions>((options, run) => (tree: Tree) => {
+  const { app, conventions } = run;
+  const auth = authPiece(app, conventions, options.name);
+  const specFileSuffix = options.specFileSuffix ?? 'spec';
+  return chain([
+    writeSharedSocket(app, conventions),
+    writeAuthPiece(tree, app, conventions, auth, {
+      // Applied to a gateway, the app's existing auth pieces are reused as the team left them.
+      policy: options.gateway ? { kind: 'shared' } : { kind: 'owned', force: options.force ?? false },
+      spec: pick(options.spec, conventions.spec),
+      specFileSuffix,
+    }),
+    options.gateway ? applyAuthToGateway(run, options.gateway, auth, { skipImport: options.skipImport ?? false, specFileSuffix }) : noop(),
+    addDependencies([...WEBSOCKET_DEPENDENCIES, { name: '@nestjs/jwt' }]),
+  ]);
+});
 
-/** Guard on the gateway class, middleware on its namespace, the auth module in the gateway's module. */
-export function applyAuthToGateway(app: AppContext, gatewayName: string, auth: AuthPiece, skipImport: boolean): Rule {
+/**
+ * Guard on the gateway class and on the other handler classes of its namespace (the room handler),
+ * middleware on its namespace, the auth module in the gateway's module, and the gateway's
+ * generated specs brought up to date.
+ */
+function applyAuthToGateway(run: RunContext, gatewayName: string, auth: AuthPiece, options: { skipImport: boolean; specFileSuffix: string }): Rule {
   return (tree: Tree, context: SchematicContext) => {
+    const { app } = run;
     const gateway = findGateway(tree, app.sourceRoot, gatewayName);
-    const edit = combineEdits(
-      addClassDecoratorArgument(gateway, { name: 'UseGuards', from: '@nestjs/common' }, { name: auth.guard.name, from: importFrom(app, gateway.path, auth.guard) }),
-      addHandshakeMiddleware(gateway, { name: auth.middleware.name, from: importFrom(app, gateway.path, auth.middleware) }, auth.property),
+    const before = blocksAppliedTo(gateway, app, run.conventions);
+    applyEdits(
+      tree,
+      context,
+      combineEdits(guardEdit(app, gateway, auth, 'gateway'), ...findNamespaceHandlers(tree, gateway).map((handler) => guardEdit(app, handler, auth, 'handler'))),
     );
-    applyEdits(tree, context, edit);
-    if (edit.insertions.length > 0 && edit.manualSteps.length === 0) warnAboutSpecs(tree, context, app, gateway.path, auth);
-    if (skipImport) return;
+    refreshGatewaySpecs(tree, context, run, gateway, {
+      before,
+      after: { ...before, auth },
+      specFileSuffix: options.specFileSuffix,
+      needs: `provide ${auth.middleware.name} (or import ${auth.module.name} with JWT_SECRET set) in its testing module, and connect with a token in \`auth.token\`.`,
+    });
+    if (options.skipImport) return;
     return registerInModule({
       key: 'imports',
       className: auth.module.name,
@@ -51,24 +61,4 @@ export function applyAuthToGateway(app: AppContext, gatewayName: string, auth: A
       importSuffix: app.importSuffix,
     });
   };
-}
-
-/**
- * Specs written for the gateway before it was guarded are the team's files: they are not edited,
- * but each one is named with what it now needs.
- */
-function warnAboutSpecs(tree: Tree, context: SchematicContext, app: AppContext, gatewayPath: string, auth: AuthPiece): void {
-  const base = posix.basename(gatewayPath, '.ts');
-  const specs: string[] = [];
-  for (const folder of [posix.dirname(gatewayPath), app.e2eRoot]) {
-    tree.getDir(folder).visit((path) => {
-      const file = posix.basename(path);
-      if (file.startsWith(`${base}.`) && file.endsWith('spec.ts') && !path.includes('/node_modules/')) specs.push(path.slice(1));
-    });
-  }
-  for (const spec of [...new Set(specs)]) {
-    context.logger.warn(
-      `WARNING ${spec} was written for the unguarded gateway: provide ${auth.middleware.name} (or import ${auth.module.name} with JWT_SECRET set) in its testing module, and connect with a token in \`auth.token\`.`,
-    );
-  }
 }

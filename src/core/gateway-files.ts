@@ -1,0 +1,97 @@
+import { SchematicContext, Tree } from '@angular-devkit/schematics';
+import { posix } from 'node:path';
+import { AppContext } from './app-context';
+import { GatewayClass } from './ast/gateways';
+import { GatewayBlocks } from './blocks';
+import { Conventions } from './conventions';
+import { renderTemplate } from './generate';
+import { layoutFor } from './layout';
+import { Location, relativeImport } from './naming';
+import { importFrom } from './pieces';
+import { sharedImports } from './shared';
+
+export const UNIT_SPEC_TEMPLATE = 'gateway/files/__fileName__.gateway.__specFileSuffix__.ts.template';
+export const E2E_SPEC_TEMPLATE = 'gateway/e2e/__fileName__.gateway.e2e-spec.ts.template';
+
+/** Where the gateway schematic writes a gateway's e2e spec: the app's test folder, mirroring the source folders. */
+export function gatewayE2eFile(app: AppContext, location: Pick<Location, 'group' | 'fileName'>): string {
+  return posix.join(app.e2eRoot, location.group, `${location.fileName}.gateway.e2e-spec`);
+}
+
+/** Every value the gateway's templates interpolate, for the blocks applied to it. */
+export function gatewayTemplateVariables(
+  tree: Tree,
+  app: AppContext,
+  conventions: Conventions,
+  location: Location,
+  blocks: GatewayBlocks,
+  specFileSuffix: string,
+): Record<string, unknown> {
+  const gatewayFile = `${location.directory}/${location.fileName}.gateway`;
+  const e2eFile = gatewayE2eFile(app, location);
+  const { auth, filter } = blocks;
+  return {
+    ...location,
+    namespace: location.fileName,
+    importSuffix: app.importSuffix,
+    specFileSuffix,
+    messageMaxLength: conventions.gateway.messageMaxLength,
+    layout: layoutFor(tree),
+    ...sharedImports(app, conventions, gatewayFile),
+    gatewayFromE2e: relativeImport(e2eFile, gatewayFile, app.importSuffix),
+    auth: auth && {
+      middleware: { name: auth.middleware.name, fromUnit: importFrom(app, gatewayFile, auth.middleware) },
+      module: { name: auth.module.name, fromE2e: importFrom(app, e2eFile, auth.module) },
+    },
+    filter: filter !== undefined,
+  };
+}
+
+/**
+ * The location the gateway schematic derived for a gateway found in the app, if it follows the
+ * schematic's naming (`<name>.gateway.ts` holding `<Name>Gateway`, in `<name>/` or flat).
+ */
+function generatedLocation(app: AppContext, gateway: GatewayClass): Location | undefined {
+  const fileName = posix.basename(gateway.path, '.gateway.ts');
+  const className = gateway.className.replace(/Gateway$/, '');
+  if (!className || className === gateway.className) return undefined;
+  const directory = posix.dirname(gateway.path);
+  const fromSourceRoot = posix.relative(app.sourceRoot || '.', directory);
+  const group = posix.basename(directory) === fileName ? posix.dirname(fromSourceRoot) : fromSourceRoot;
+  const propertyName = className.charAt(0).toLowerCase() + className.slice(1);
+  return { fileName, className, propertyName, directory, group: group === '.' ? '' : group };
+}
+
+/**
+ * After a building block changed a gateway (`ws-guard --gateway`, `ws-filter --gateway`), its
+ * generated specs are brought up to date: a spec still exactly as the gateway schematic wrote it
+ * for the blocks applied `before` is rewritten for the blocks applied `after`. A spec the team has
+ * edited is theirs: it is left alone and named in a warning with what it now needs.
+ */
+export function refreshGatewaySpecs(
+  tree: Tree,
+  context: SchematicContext,
+  run: { app: AppContext; conventions: Conventions },
+  gateway: GatewayClass,
+  change: { before: GatewayBlocks; after: GatewayBlocks; specFileSuffix: string; needs: string },
+): void {
+  const location = generatedLocation(run.app, gateway);
+  const unchanged = Boolean(change.before.auth) === Boolean(change.after.auth) && Boolean(change.before.filter) === Boolean(change.after.filter);
+  if (!location || unchanged) return;
+  const render = (templatePath: string, blocks: GatewayBlocks) =>
+    renderTemplate(templatePath, gatewayTemplateVariables(tree, run.app, run.conventions, location, blocks, change.specFileSuffix));
+  const specs = [
+    { path: `${location.directory}/${location.fileName}.gateway.${change.specFileSuffix}.ts`, template: UNIT_SPEC_TEMPLATE },
+    { path: `${gatewayE2eFile(run.app, location)}.ts`, template: E2E_SPEC_TEMPLATE },
+  ];
+  for (const spec of specs.filter(({ path }) => tree.exists(path))) {
+    const current = tree.readText(spec.path);
+    const updated = render(spec.template, change.after);
+    if (current === updated) continue;
+    if (current === render(spec.template, change.before)) {
+      tree.overwrite(spec.path, updated);
+    } else {
+      context.logger.warn(`WARNING ${spec.path} was edited since it was generated, so it was left as it is: ${change.needs}`);
+    }
+  }
+}
