@@ -14,7 +14,7 @@ const common = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_DEPENDENCIES.join('|')})/)`],
   // `ora` drags in a dozen more ESM-only packages; it only draws install spinners, which no test runs.
-  moduleNameMapper: { '^ora$': '<rootDir>/src/testing/ora-unavailable.js' },
+  moduleNameMapper: { '^ora$': '<rootDir>/test/support/unit/ora-unavailable.js' },
 };
 
 /** @type {import('jest').Config} */
