@@ -1,7 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
-import { AppKind, RunningApp, createTestApp, fileSnapshot, jestCapableNodeBinDir, removeTestApp, startApp } from '../support/apps';
+import { AppKind } from '../support/app-recipes';
+import { createTestApp, removeTestApp } from '../support/apps';
+import { jestCapableNodeBinDir } from '../support/node-installs';
+import { RunningApp, startApp } from '../support/processes';
+import { fileSnapshot } from '../support/snapshots';
 import { ConnectedUser, ROOM_EVENTS, connectUser, openClient, refusal } from '../support/clients';
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET } from '../support/jwt';
