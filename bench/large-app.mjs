@@ -2,7 +2,7 @@
 // 1,260 source files, the shape of a real codebase (domain modules importing feature modules,
 // each feature a module, service, controller and two specs, as `nest g resource` lays them out).
 // Built once with the app's own `npm run build`, so it is a valid app, then cached by
-// test/support/apps.ts under a key that hashes LARGE_APP.recipe.
+// test/support/app-recipes.ts under a key that hashes LARGE_APP.recipe.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { mustRun } from './runtime-apps.mjs';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { io } from 'socket.io-client';
 import { ROOT, loadTestSupport } from '../scripts/load-app-helpers.mjs';
 
-export const apps = loadTestSupport('apps');
+export const apps = loadTestSupport('apps', 'processes');
 const { signJwt } = loadTestSupport('jwt');
 
 export async function mustRun(dir, command, args) {

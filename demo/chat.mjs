@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { io } from 'socket.io-client';
 import { ROOT, loadTestSupport } from '../scripts/load-app-helpers.mjs';
 
-const apps = loadTestSupport('apps');
+const apps = loadTestSupport('apps', 'processes');
 const { signJwt } = loadTestSupport('jwt');
 const CLI = path.join(ROOT, 'dist/cli/main.js');
 const ENV = { NO_COLOR: '1', CI: 'true' };

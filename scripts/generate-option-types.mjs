@@ -1,6 +1,7 @@
 // Generates the TypeScript option types from each schema.json, so options are declared once
 // (in the schema, which also drives validation and `--help`) and never hand-written twice.
-// Output files are git-ignored; `npm run build` regenerates them.
+// Output files are git-ignored; `npm run build`, `npm run typecheck` and `npm run test:unit` regenerate
+// them first (their `pre` scripts), so each works on a fresh clone.
 import { readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -2,7 +2,7 @@ import { UnitTestTree } from '@angular-devkit/schematics/testing';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { COLLECTION_PATH } from '../cli/collection';
-import { createAppTree, createRunner, runSchematic, snapshotTree } from '../testing/app-tree';
+import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../test/support/unit/app-tree';
 import { SUPPORTED_NEST_MAJORS, resolveAppContext } from './app-context';
 
 const runner = createRunner();

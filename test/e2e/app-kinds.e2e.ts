@@ -1,10 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Socket } from 'socket.io-client';
-import { AppKind, RunningApp, createTestApp, fileSnapshot, jestCapableNodeBinDir, removeTestApp, startApp } from '../support/apps';
-import { ConnectedUser, ROOM_EVENTS, connectUser, openClient, refusal } from '../support/clients';
+import { AppKind } from '../support/app-recipes';
+import { createTestApp, removeTestApp } from '../support/apps';
+import { jestCapableNodeBinDir } from '../support/node-installs';
+import { RunningApp, startApp } from '../support/processes';
+import { fileSnapshot } from '../support/snapshots';
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET } from '../support/jwt';
+import { PRODUCTION_E2E_SPECS, PRODUCTION_UNIT_SPECS, expectProductionChat } from '../support/production-set';
 
 /**
  * Every app kind SPEC §7 supports, one pass each: `init` + `feature chat` (auth and rooms on, as
@@ -107,10 +110,6 @@ const PROJECTS: Record<AppKind, Project> = {
   },
 };
 
-/** The specs the production set writes; the runners' output must name each one. */
-const UNIT_SPECS = [/chat\.gateway\.spec\.ts/, /chat\.room-policy\.spec\.ts/, /ws-auth\.guard\.spec\.ts/, /ws-exception\.filter\.spec\.ts/];
-const E2E_SPECS = [/chat\.gateway\.e2e-spec\.ts/];
-
 /** Generated code has no business in a linter's report (the apps' own files may have warnings). */
 const GENERATED_PATH = /[\\/](chat|realtime)[\\/]|chat\.gateway\.e2e-spec/;
 
@@ -180,43 +179,17 @@ describe.each(Object.keys(GENERATE) as AppKind[])('the production set in a %s ap
   it('passes its generated unit and e2e specs in the app’s own runners', async () => {
     const path = project.jestOnNode24 ? { PATH: `${await jestCapableNodeBinDir()}:${process.env.PATH}` } : {};
     const unit = await runIn(app, ['npm', ['test']], path);
-    for (const spec of UNIT_SPECS) expect(unit.stdout + unit.stderr).toMatch(spec);
+    for (const spec of PRODUCTION_UNIT_SPECS) expect(unit.stdout + unit.stderr).toMatch(spec);
     // The app's own e2e spec boots its module, which now needs the secret like the app does.
     const e2e = await runIn(app, ['npm', ['run', 'test:e2e']], { ...path, JWT_SECRET: TEST_JWT_SECRET });
-    for (const spec of E2E_SPECS) expect(e2e.stdout + e2e.stderr).toMatch(spec);
+    for (const spec of PRODUCTION_E2E_SPECS) expect(e2e.stdout + e2e.stderr).toMatch(spec);
   });
 
   it('starts and serves /chat: authenticated members join a room and talk; a client without a token is refused', async () => {
     const server: RunningApp = await startApp(app, { JWT_SECRET: TEST_JWT_SECRET }, project.entry);
-    const sockets: Socket[] = [];
-    const user = async (sub: string): Promise<ConnectedUser> => {
-      const connected = await connectUser(`${server.url}/chat`, sub, [...ROOM_EVENTS, 'message']);
-      sockets.push(connected.socket);
-      return connected;
-    };
     try {
-      const [alice, bob] = [await user('alice'), await user('bob')];
-      expect(await alice.call('joinRoom', { room: 'lobby' })).toEqual({ ok: true, data: { room: 'lobby' } });
-      expect(await bob.call('joinRoom', { room: 'lobby' })).toEqual({ ok: true, data: { room: 'lobby' } });
-      expect(await alice.received(1)).toEqual([['userJoined', { room: 'lobby', userId: 'bob' }]]);
-
-      expect(await bob.call('roomMessage', { room: 'lobby', text: 'hi lobby' })).toEqual({ ok: true });
-      const roomMessage = { room: 'lobby', text: 'hi lobby', sender: 'bob', timestamp: expect.any(String) };
-      expect(await alice.received(1)).toEqual([['roomMessage', roomMessage]]);
-      expect(await bob.received(1)).toEqual([['roomMessage', roomMessage]]);
-
-      expect(await alice.call('message', { text: 'hello' })).toEqual({ ok: true });
-      expect(await bob.received(1)).toEqual([['message', { text: 'hello', sender: 'alice', timestamp: expect.any(String) }]]);
-
-      const anonymous = openClient(`${server.url}/chat`);
-      sockets.push(anonymous);
-      const refused = await refusal(anonymous);
-      expect({ message: refused.message, data: refused.data }).toEqual({
-        message: 'Unauthorized',
-        data: { code: 'UNAUTHORIZED', reason: 'missing_token' },
-      });
+      await expectProductionChat(server.url);
     } finally {
-      sockets.forEach((socket) => socket.disconnect());
       await server.stop();
     }
   });

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
-import { RunningApp, createTestApp, removeTestApp, startApp } from '../support/apps';
+import { createTestApp, removeTestApp } from '../support/apps';
+import { RunningApp, startApp } from '../support/processes';
 import { ClientOptions, connected, openClient, refusal } from '../support/clients';
 import { succeed } from '../support/commands';
 import { TEST_JWT_SECRET, signJwt } from '../support/jwt';

@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppKind, createTestApp, fileSnapshot, removeTestApp } from '../support/apps';
+import type { AppKind } from '../support/app-recipes';
+import { createTestApp, removeTestApp } from '../support/apps';
+import { fileSnapshot } from '../support/snapshots';
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET } from '../support/jwt';
 

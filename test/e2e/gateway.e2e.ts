@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'socket.io-client';
-import { AppKind, createTestApp, fileSnapshot, jestCapableNodeBinDir, removeTestApp, run, startApp } from '../support/apps';
+import { AppKind } from '../support/app-recipes';
+import { createTestApp, removeTestApp } from '../support/apps';
+import { jestCapableNodeBinDir } from '../support/node-installs';
+import { run, startApp } from '../support/processes';
+import { fileSnapshot } from '../support/snapshots';
 import { connected, openClient } from '../support/clients';
 import { appBin, succeed } from '../support/commands';
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { RunningApp, createTestApp, removeTestApp, startApp } from '../support/apps';
+import { createTestApp, removeTestApp } from '../support/apps';
+import { RunningApp, startApp } from '../support/processes';
 import { ConnectedUser, Payload, connectUser } from '../support/clients';
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET } from '../support/jwt';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestApp, fileSnapshot, removeTestApp } from '../support/apps';
+import { createTestApp, removeTestApp } from '../support/apps';
+import { fileSnapshot } from '../support/snapshots';
 import { appBin, succeed } from '../support/commands';
 
 /**

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { RunningApp, createTestApp, freePort, removeTestApp, startApp } from '../support/apps';
+import { createTestApp, removeTestApp } from '../support/apps';
+import { RunningApp, freePort, startApp } from '../support/processes';
 import { appBin, succeed } from '../support/commands';
 import { OwnRedis, redisServerAvailable, startOwnRedis } from '../support/redis';
 

@@ -2,7 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
-import { createTestApp, fileSnapshot, removeTestApp, run } from '../support/apps';
+import { createTestApp, removeTestApp } from '../support/apps';
+import { run } from '../support/processes';
+import { fileSnapshot } from '../support/snapshots';
 import { appBin, succeed } from '../support/commands';
 
 /**

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
-import { RunningApp, createTestApp, removeTestApp, startApp } from '../support/apps';
+import { createTestApp, removeTestApp } from '../support/apps';
+import { RunningApp, startApp } from '../support/processes';
 import { ConnectedUser, connectUser } from '../support/clients';
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET } from '../support/jwt';

@@ -3,7 +3,9 @@
 // the harness.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { AppKind, createTestApp, removeTestApp, run, startApp } from './apps';
+import { AppKind } from './app-recipes';
+import { createTestApp, removeTestApp } from './apps';
+import { run, startApp } from './processes';
 
 /**
  * Each kind: its Nest major (the app's @nestjs/core and its own Nest CLI), module system, how it

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { RunResult, run } from './apps';
+import { RunResult, run } from './processes';
 
 /** A binary of the app's own node_modules/.bin, as a user's npm scripts would run it. */
 export const appBin = (app: string, name: string) => join(app, 'node_modules/.bin', name);

@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { freePort } from './apps';
+import { freePort } from './processes';
 
 /** A redis-server of the test's own, on a free loopback port, that the test can stop and restart. */
 export interface OwnRedis {

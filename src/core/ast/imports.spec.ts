@@ -20,6 +20,14 @@ describe('addImport', () => {
     expect(importInto("import { A } from 'a';\n\nconst x = 1;\n", 'B', 'b')).toBe("import { A } from 'a';\nimport { B } from 'b';\n\nconst x = 1;\n");
   });
 
+  it('puts a new package import after the last package import, and a relative one after the last import', () => {
+    const text = "import { A } from 'a';\nimport { B } from './b.js';\n\nconst x = 1;\n";
+    expect(importInto(text, 'C', 'c')).toBe("import { A } from 'a';\nimport { C } from 'c';\nimport { B } from './b.js';\n\nconst x = 1;\n");
+    expect(importInto(text, 'D', './d.js')).toBe("import { A } from 'a';\nimport { B } from './b.js';\nimport { D } from './d.js';\n\nconst x = 1;\n");
+    // Only relative imports: the package import goes first.
+    expect(importInto("import { B } from './b.js';\n", 'C', 'c')).toBe("import { C } from 'c';\nimport { B } from './b.js';\n");
+  });
+
   it('adds the first import at the top of a file without imports', () => {
     expect(importInto('const x = 1;\n', 'B', 'b')).toBe("import { B } from 'b';\nconst x = 1;\n");
   });

@@ -95,7 +95,9 @@ export function importInsertions(source: ts.SourceFile, requests: ImportRequest[
     if (!group.symbols.includes(symbol)) group.symbols.push(symbol);
     groups.set(key, group);
   }
-  const newStatements: string[] = [];
+  // New imports of packages go after the file's last package import, relative ones after its last
+  // import: a reader finds `@nestjs/common` with the other packages, as Nest's own files have them.
+  const newStatements = { package: [] as string[], relative: [] as string[] };
   const insertions: Insertion[] = [];
   for (const { from, typeOnly, symbols } of groups.values()) {
     const mergeTarget = importsFrom(source, from).find((declaration) => {
@@ -106,16 +108,17 @@ export function importInsertions(source: ts.SourceFile, requests: ImportRequest[
     if (bindings && ts.isNamedImports(bindings)) {
       insertions.push(appendToList(source.fileName, bindings, bindings.elements, symbols));
     } else {
-      newStatements.push(`import ${typeOnly ? 'type ' : ''}{ ${symbols.join(', ')} } from '${from}';`);
+      newStatements[from.startsWith('.') ? 'relative' : 'package'].push(`import ${typeOnly ? 'type ' : ''}{ ${symbols.join(', ')} } from '${from}';`);
     }
   }
-  if (newStatements.length > 0) {
-    const lastImport = [...source.statements].reverse().find(ts.isImportDeclaration);
-    insertions.push(
-      lastImport
-        ? { path: source.fileName, position: lastImport.getEnd(), text: newStatements.map((line) => `\n${line}`).join('') }
-        : { path: source.fileName, position: 0, text: newStatements.map((line) => `${line}\n`).join('') },
-    );
-  }
+  const imports = source.statements.filter(ts.isImportDeclaration);
+  const lastImport = imports[imports.length - 1];
+  const lastPackageImport = [...imports].reverse().find((declaration) => !(declaration.moduleSpecifier as ts.StringLiteral).text.startsWith('.'));
+  const after = (declaration: ts.ImportDeclaration | undefined, lines: string[]): Insertion =>
+    declaration
+      ? { path: source.fileName, position: declaration.getEnd(), text: lines.map((line) => `\n${line}`).join('') }
+      : { path: source.fileName, position: imports[0]?.getStart() ?? 0, text: lines.map((line) => `${line}\n`).join('') };
+  if (newStatements.package.length > 0) insertions.push(after(lastPackageImport, newStatements.package));
+  if (newStatements.relative.length > 0) insertions.push(after(lastImport, newStatements.relative));
   return insertions;
 }

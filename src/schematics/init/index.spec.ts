@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { conventionDefaults, loadConventions } from '../../core/conventions';
 import { ENVIRONMENT_KEYS } from '../../core/environment';
 import manifest from '../../core/versions.json';
-import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../testing/app-tree';
+import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../../test/support/unit/app-tree';
 import { DEFAULT_COLLECTION } from './index';
 import type { InitOptions } from './schema';
 

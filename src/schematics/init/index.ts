@@ -1,66 +1,40 @@
-import {
-  Rule,
-  SchematicContext,
-  Tree,
-  chain,
-  noop,
-} from "@angular-devkit/schematics";
-import {
-  AppContext,
-  detectPackageManager,
-  findNestCliFile,
-} from "../../core/app-context";
-import {
-  CONVENTIONS_FILE,
-  Conventions,
-  conventionDefaults,
-} from "../../core/conventions";
-import {
-  WEBSOCKET_DEPENDENCIES,
-  addDependencies,
-} from "../../core/dependencies";
-import { addEnvironmentExample } from "../../core/environment";
-import { editJsonFile } from "../../core/json-file";
-import { realtimeSchematic } from "../../core/run";
-import type { InitOptions } from "./schema";
+import { Rule, SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics';
+import { AppContext, detectPackageManager, findNestCliFile } from '../../core/app-context';
+import { CONVENTIONS_FILE, Conventions, conventionDefaults } from '../../core/conventions';
+import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
+import { addEnvironmentExample } from '../../core/environment';
+import { editJsonFile } from '../../core/json-file';
+import { realtimeSchematic } from '../../core/run';
+import type { InitOptions } from './schema';
 
 /** What `--set-default` writes as nest-cli.json `collection` (see default-collection.json). */
-export const DEFAULT_COLLECTION = "realtime-schematics/default-collection.json";
-const STOCK_COLLECTION = "@nestjs/schematics";
+export const DEFAULT_COLLECTION = 'realtime-schematics/default-collection.json';
+const STOCK_COLLECTION = '@nestjs/schematics';
 
-export const init = realtimeSchematic<InitOptions>(
-  (options, run) => (tree: Tree, context: SchematicContext) => {
-    const { app } = run;
-    context.logger.info(describeApp(tree, app));
-    // An existing conventions file is the team's: validated (by the run), never rewritten.
-    const existing = tree.exists(`/${CONVENTIONS_FILE}`);
-    const conventions = existing ? run.conventions : initialConventions();
-    if (existing)
-      context.logger.info(`${CONVENTIONS_FILE} exists: kept as it is.`);
-    return chain([
-      existing
-        ? noop()
-        : (host: Tree) =>
-            void host.create(
-              `/${CONVENTIONS_FILE}`,
-              JSON.stringify(conventions, null, 2) + "\n",
-            ),
-      addEnvironmentExample(),
-      options.setDefault ? setDefaultCollection() : noop(),
-      addDependencies([
+export const init = realtimeSchematic<InitOptions>((options, run) => (tree: Tree, context: SchematicContext) => {
+  const { app } = run;
+  context.logger.info(describeApp(tree, app));
+  // An existing conventions file is the team's: validated (by the run), never rewritten.
+  const existing = tree.exists(`/${CONVENTIONS_FILE}`);
+  const conventions = existing ? run.conventions : initialConventions();
+  if (existing) context.logger.info(`${CONVENTIONS_FILE} exists: kept as it is.`);
+  return chain([
+    existing ? noop() : (host: Tree) => void host.create(`/${CONVENTIONS_FILE}`, JSON.stringify(conventions, null, 2) + '\n'),
+    addEnvironmentExample(),
+    options.setDefault ? setDefaultCollection() : noop(),
+    addDependencies(
+      [
         ...WEBSOCKET_DEPENDENCIES,
-        ...(conventions.auth.enabled ? [{ name: "@nestjs/jwt" as const }] : []),
-        ...(conventions.e2eSpec
-          ? [{ name: "socket.io-client" as const, dev: true }]
-          : []),
-      ]),
-    ]);
-  },
-);
+        ...(conventions.auth.enabled ? [{ name: '@nestjs/jwt' as const }] : []),
+        ...(conventions.e2eSpec ? [{ name: 'socket.io-client' as const, dev: true }] : []),
+      ],
+    ),
+  ]);
+});
 
 function describeApp(tree: Tree, app: AppContext): string {
-  const moduleSystem = app.moduleSystem === "esm" ? "ESM" : "CommonJS";
-  const project = app.projectRoot ? `, project ${app.projectRoot}` : "";
+  const moduleSystem = app.moduleSystem === 'esm' ? 'ESM' : 'CommonJS';
+  const project = app.projectRoot ? `, project ${app.projectRoot}` : '';
   return `Nest ${app.nestMajor} app: ${moduleSystem}, ${app.testRunner}, ${detectPackageManager(tree)}, sources in ${app.sourceRoot}${project}.`;
 }
 
@@ -68,7 +42,7 @@ function describeApp(tree: Tree, app: AppContext): string {
 function initialConventions(): Conventions & { $schema: string } {
   const defaults = conventionDefaults();
   return {
-    $schema: "./node_modules/realtime-schematics/realtime.schema.json",
+    $schema: './node_modules/realtime-schematics/realtime.schema.json',
     ...defaults,
     auth: { ...defaults.auth, enabled: true },
     rooms: { ...defaults.rooms, enabled: true },
@@ -84,13 +58,11 @@ function setDefaultCollection(): Rule {
   return (tree: Tree, context: SchematicContext) => {
     const path = findNestCliFile(tree);
     if (!path) {
-      context.logger.warn(
-        `WARNING nest-cli.json not found: add "collection": "${DEFAULT_COLLECTION}" to it by hand.`,
-      );
+      context.logger.warn(`WARNING nest-cli.json not found: add "collection": "${DEFAULT_COLLECTION}" to it by hand.`);
       return;
     }
     const nestCli = editJsonFile(tree, path);
-    const current = nestCli.get(["collection"]);
+    const current = nestCli.get(['collection']);
     if (current === DEFAULT_COLLECTION) return;
     if (current && current !== STOCK_COLLECTION) {
       context.logger.warn(
@@ -98,6 +70,6 @@ function setDefaultCollection(): Rule {
       );
       return;
     }
-    nestCli.modify(["collection"], DEFAULT_COLLECTION);
+    nestCli.modify(['collection'], DEFAULT_COLLECTION);
   };
 }

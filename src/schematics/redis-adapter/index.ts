@@ -1,117 +1,57 @@
-import {
-  Rule,
-  SchematicContext,
-  Tree,
-  chain,
-  noop,
-} from "@angular-devkit/schematics";
-import { AppContext } from "../../core/app-context";
-import { applyEdits } from "../../core/ast/apply";
-import { wireAdapterIntoMain } from "../../core/ast/main-file";
-import { pick } from "../../core/conventions";
-import { DependencyRequest, addDependencies } from "../../core/dependencies";
-import { writeTemplates } from "../../core/generate";
-import { layoutFor } from "../../core/layout";
-import { relativeImport, resolveLocation } from "../../core/naming";
-import { realtimeSchematic } from "../../core/run";
-import { sharedFolder } from "../../core/shared";
-import type { RedisAdapterOptions } from "./schema";
+import { Rule, SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics';
+import { AppContext } from '../../core/app-context';
+import { applyEdits } from '../../core/ast/apply';
+import { wireAdapterIntoMain } from '../../core/ast/main-file';
+import { pick } from '../../core/conventions';
+import { DependencyRequest, addDependencies } from '../../core/dependencies';
+import { writeTemplates } from '../../core/generate';
+import { layoutFor } from '../../core/layout';
+import { relativeImport, resolveLocation } from '../../core/naming';
+import { realtimeSchematic } from '../../core/run';
+import { sharedFolder } from '../../core/shared';
+import type { RedisAdapterOptions } from './schema';
 
-type Kind = NonNullable<RedisAdapterOptions["kind"]>;
+type Kind = NonNullable<RedisAdapterOptions['kind']>;
 
 /** Per kind: the adapter factory's import and the call that builds it from the connected clients. */
-const ADAPTERS: Record<
-  Kind,
-  { package: DependencyRequest["name"]; factory: string; call: string }
-> = {
-  pubsub: {
-    package: "@socket.io/redis-adapter",
-    factory: "createAdapter",
-    call: "createAdapter(pub, sub)",
-  },
-  sharded: {
-    package: "@socket.io/redis-adapter",
-    factory: "createShardedAdapter",
-    call: "createShardedAdapter(pub, sub)",
-  },
-  streams: {
-    package: "@socket.io/redis-streams-adapter",
-    factory: "createAdapter",
-    call: "createAdapter(pub)",
-  },
+const ADAPTERS: Record<Kind, { package: DependencyRequest['name']; factory: string; call: string }> = {
+  pubsub: { package: '@socket.io/redis-adapter', factory: 'createAdapter', call: 'createAdapter(pub, sub)' },
+  sharded: { package: '@socket.io/redis-adapter', factory: 'createShardedAdapter', call: 'createShardedAdapter(pub, sub)' },
+  streams: { package: '@socket.io/redis-streams-adapter', factory: 'createAdapter', call: 'createAdapter(pub)' },
 };
 
-export const redisAdapter = realtimeSchematic<RedisAdapterOptions>(
-  (options, { app, conventions }) =>
-    (tree: Tree) => {
-      const location = resolveLocation(options.name, {
-        sourceRoot: sharedFolder(app, conventions),
-        flat: true,
-      });
-      const kind = pick(options.kind, conventions.adapter.kind);
-      const client = pick(options.client, conventions.adapter.client);
-      const adapter = ADAPTERS[kind];
-      const adapterFile = `${location.directory}/${location.fileName}.adapter`;
-      const variables = {
-        ...location,
-        kind,
-        client,
-        importSuffix: app.importSuffix,
-        layout: layoutFor(tree),
-        adapterImport: `import { ${adapter.factory} } from '${adapter.package}';`,
-        closeMethod: client === "ioredis" ? "quit" : "close",
-        destroyMethod: client === "ioredis" ? "disconnect" : "destroy",
-        adapterCall: adapter.call,
-      };
-      return chain([
-        writeTemplates(
-          {
-            folder: "redis-adapter/files",
-            destination: location.directory,
-            variables,
-          },
-          { kind: "owned", force: options.force ?? false },
-        ),
-        options.skipImport
-          ? noop()
-          : wireIntoMain(app, {
-              name: `${location.className}Adapter`,
-              file: adapterFile,
-              variable: location.propertyName + "Adapter",
-            }),
-        addDependencies(
-          [
-            { name: "@nestjs/websockets" },
-            { name: "@nestjs/platform-socket.io" },
-            { name: "socket.io" },
-            { name: client },
-            { name: adapter.package },
-          ]),
-      ]);
-    },
-);
+export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { app, conventions }) => (tree: Tree) => {
+  const location = resolveLocation(options.name, { sourceRoot: sharedFolder(app, conventions), flat: true });
+  const kind = pick(options.kind, conventions.adapter.kind);
+  const client = pick(options.client, conventions.adapter.client);
+  const adapter = ADAPTERS[kind];
+  const adapterFile = `${location.directory}/${location.fileName}.adapter`;
+  const variables = {
+    ...location,
+    kind,
+    client,
+    importSuffix: app.importSuffix,
+    layout: layoutFor(tree),
+    adapterImport: `import { ${adapter.factory} } from '${adapter.package}';`,
+    closeMethod: client === 'ioredis' ? 'quit' : 'close',
+    destroyMethod: client === 'ioredis' ? 'disconnect' : 'destroy',
+    adapterCall: adapter.call,
+  };
+  return chain([
+    writeTemplates({ folder: 'redis-adapter/files', destination: location.directory, variables }, { kind: 'owned', force: options.force ?? false }),
+    options.skipImport ? noop() : wireIntoMain(app, { name: `${location.className}Adapter`, file: adapterFile, variable: location.propertyName + 'Adapter' }),
+    addDependencies([{ name: '@nestjs/websockets' }, { name: '@nestjs/platform-socket.io' }, { name: 'socket.io' }, { name: client }, { name: adapter.package }]),
+  ]);
+});
 
-function wireIntoMain(
-  app: AppContext,
-  adapter: { name: string; file: string; variable: string },
-): Rule {
+function wireIntoMain(app: AppContext, adapter: { name: string; file: string; variable: string }): Rule {
   return (tree: Tree, context: SchematicContext) => {
     const mainPath = `${app.sourceRoot}/main.ts`;
     const from = relativeImport(mainPath, adapter.file, app.importSuffix);
     if (!tree.exists(mainPath)) {
-      context.logger.warn(
-        `WARNING ${mainPath} not found: create ${adapter.name} from '${from}' where the app is created, and pass it to app.useWebSocketAdapter().`,
-      );
+      context.logger.warn(`WARNING ${mainPath} not found: create ${adapter.name} from '${from}' where the app is created, and pass it to app.useWebSocketAdapter().`);
       return;
     }
-    applyEdits(
-      tree,
-      context,
-      wireAdapterIntoMain(tree, mainPath, {
-        name: adapter.name,
-        from,
-        variable: adapter.variable,
-      }),
-    );
+    applyEdits(tree, context, wireAdapterIntoMain(tree, mainPath, { name: adapter.name, from, variable: adapter.variable }));
   };
 }

@@ -1,5 +1,5 @@
 import { UnitTestTree } from '@angular-devkit/schematics/testing';
-import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../testing/app-tree';
+import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../../test/support/unit/app-tree';
 
 const runner = createRunner();
 

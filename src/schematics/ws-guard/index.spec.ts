@@ -1,5 +1,5 @@
 import { UnitTestTree } from '@angular-devkit/schematics/testing';
-import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../testing/app-tree';
+import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../../test/support/unit/app-tree';
 
 const runner = createRunner();
 
@@ -50,9 +50,9 @@ describe('ws-guard schematic', () => {
     const { tree } = await run('ws-guard', appWithGateway(PLAIN_GATEWAY), { gateway: 'chat' });
     expect(tree.readContent('/src/chat/chat.gateway.ts')).toBe(`import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { UseGuards } from '@nestjs/common';
+import type { Namespace } from 'socket.io';
 import { WsAuthGuard } from '../realtime/ws-auth.guard.js';
 import { WsAuthMiddleware } from '../realtime/ws-auth.middleware.js';
-import type { Namespace } from 'socket.io';
 
 @WebSocketGateway({ namespace: 'chat' })
 @UseGuards(WsAuthGuard)

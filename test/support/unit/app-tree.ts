@@ -3,10 +3,10 @@ import { SchematicTestRunner, UnitTestTree } from '@angular-devkit/schematics/te
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { COLLECTION_PATH } from '../cli/collection';
+import { COLLECTION_PATH } from '../../../src/cli/collection';
+import { CACHE_DIR, REPO_ROOT } from '../repo';
 
-const REPO_ROOT = join(__dirname, '../..');
-const HOSTS_CACHE = join(REPO_ROOT, '.cache/hosts');
+const HOSTS_CACHE = join(CACHE_DIR, 'hosts');
 
 export type HostKind = 'esm' | 'cjs';
 

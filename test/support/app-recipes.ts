@@ -1,0 +1,172 @@
+/**
+ * How each kind of app the tests use is made: the apps of SPEC §7, scaffolded the way a user
+ * creates them, installed, and cached as templates under `.cache/apps/<kind>-<key>` (the key hashes
+ * the recipe, so a changed recipe builds a new template); and variants, bigger apps made from a
+ * template.
+ * Node built-ins only (see scripts/load-app-helpers.mjs).
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cachedBuild, copyApp } from './app-cache';
+import { INSTALL_TIMEOUT_MS, NPM_INSTALL, USER_ENV, mustRun, npm } from './processes';
+import { REPO_ROOT, installedManifest, readJson, shortHash, timed } from './repo';
+
+/**
+ * The apps of SPEC §7: Nest 12 ESM (the `nest new` default), Nest 12 CommonJS, Nest 11 CommonJS,
+ * and a monorepo (the Nest 12 ESM app after `nest g app other`).
+ */
+export type AppKind = 'nest12-esm' | 'nest12-cjs' | 'nest11-cjs' | 'monorepo';
+
+const REPO_BIN = path.join(REPO_ROOT, 'node_modules', '.bin');
+
+/**
+ * How each standalone kind starts: the way a user creates that app, without its install (done
+ * afterwards, the same way for every kind). Run in an empty folder, each creates `./app`; `nest`
+ * and `schematics` are the repo's own devDependencies.
+ */
+const SCAFFOLDS: Record<Exclude<AppKind, 'monorepo'>, string[]> = {
+  'nest12-esm': ['nest', 'new', 'app', '--skip-git', '--skip-install', '--package-manager', 'npm', '--no-observe'],
+  // `nest new` has no --type: the CommonJS app comes from the same application schematic with --type=cjs.
+  // `--no-dry-run` because the schematics CLI ignores `--dry-run=false` (it reads the string "false").
+  'nest12-cjs': [
+    'schematics',
+    '@nestjs/schematics:application',
+    '--name=app',
+    '--directory=app',
+    '--type=cjs',
+    '--package-manager=npm',
+    '--no-dry-run',
+    '--no-interactive',
+  ],
+  // The Nest 11 CLI itself, as a user on Nest 11 runs it; the app then has CLI 11 in devDependencies.
+  'nest11-cjs': [
+    'npm',
+    'exec',
+    '--yes',
+    '--package=@nestjs/cli@11.0.24',
+    '--',
+    'nest',
+    'new',
+    'app',
+    '--skip-git',
+    '--skip-install',
+    '--package-manager',
+    'npm',
+  ],
+};
+
+/**
+ * The monorepo: a copy of the `base` template converted by its own Nest CLI. `nest g app` moves the
+ * default app to apps/<name>/, adds apps/other/ and nest-cli.json `projects`, and switches the
+ * builder to rspack, whose packages `nest build` then asks the user to install. It leaves the lint
+ * script on `src/ test/`, which it just emptied: a user points it at apps/.
+ */
+const MONOREPO = {
+  base: 'nest12-esm',
+  convert: ['nest', 'g', 'app', 'other'],
+  builderPackages: ['@rspack/core', 'webpack-node-externals', 'tsconfig-paths-webpack-plugin'],
+  lintScript: 'oxlint --type-aware apps/',
+} as const;
+
+/**
+ * Everything a template depends on besides `buildTemplate`'s code; hashed into the cache key.
+ * Bump `revision` when the steps in `buildTemplate` change.
+ */
+function recipe(kind: AppKind) {
+  return {
+    revision: 5,
+    ...(kind === 'monorepo' ? { monorepo: MONOREPO, base: templateName(MONOREPO.base) } : { scaffold: SCAFFOLDS[kind] }),
+    tools: ['@nestjs/cli', '@nestjs/schematics', '@angular-devkit/schematics-cli'].map(
+      (name) => `${name}@${installedManifest(REPO_ROOT, name).version}`,
+    ),
+    // Packages the generated realtime code imports at runtime; @nestjs ones follow the app's Nest major.
+    nestPackages: ['@nestjs/websockets', '@nestjs/platform-socket.io', '@nestjs/jwt'],
+    otherPackages: ['class-validator', 'redis', 'ioredis', '@socket.io/redis-adapter', '@socket.io/redis-streams-adapter'],
+    // The e2e tests talk to the apps with the repo's own socket.io-client; the app gets the same one.
+    socketIoClient: readJson(path.join(REPO_ROOT, 'package.json')).devDependencies['socket.io-client'],
+    nodeMajor: process.versions.node.split('.')[0],
+  };
+}
+
+/** `.cache/apps/<kind>-<hash of its recipe>`'s name. */
+function templateName(kind: AppKind): string {
+  return `${kind}-${shortHash(JSON.stringify(recipe(kind)))}`;
+}
+
+const templates = new Map<AppKind, Promise<string>>();
+
+/** The cached template app of this kind, built first if missing (about a minute). */
+export function prepareTemplateApp(kind: AppKind): Promise<string> {
+  let template = templates.get(kind);
+  if (!template) {
+    template = cachedBuild(templateName(kind), kind, (app) => buildTemplate(kind, app));
+    templates.set(kind, template);
+  }
+  return template;
+}
+
+async function buildTemplate(kind: AppKind, app: string): Promise<void> {
+  if (kind === 'monorepo') return buildMonorepo(app);
+  const { nestPackages, otherPackages, socketIoClient } = recipe(kind);
+  const [bin, ...args] = SCAFFOLDS[kind];
+  const executable = bin === 'npm' ? 'npm' : path.join(REPO_BIN, bin);
+  // Scaffolded outside the repo: the Nest CLI resolves `@nestjs/schematics` from the working folder
+  // first, so inside the repo the Nest 11 CLI would write the repo's Nest 12 app.
+  const outside = await mkdtemp(path.join(os.tmpdir(), 'rs-scaffold-'));
+  try {
+    await timed(kind, 'scaffold', () => mustRun(executable, args, { cwd: outside, env: USER_ENV, timeoutMs: INSTALL_TIMEOUT_MS }));
+    await mustRun('cp', ['-a', path.join(outside, 'app'), app], { cwd: outside });
+  } finally {
+    await rm(outside, { recursive: true, force: true });
+  }
+  await timed(kind, 'npm install', () => npm(app, NPM_INSTALL));
+
+  const nestMajor = installedManifest(app, '@nestjs/core').version.split('.')[0];
+  const runtime = [...nestPackages.map((name) => `${name}@^${nestMajor}`), ...otherPackages];
+  await timed(kind, 'runtime packages', () => npm(app, [...NPM_INSTALL, ...runtime]));
+
+  // socket.io pinned to the exact version the Nest adapter is built against.
+  const socketIo = installedManifest(app, '@nestjs/platform-socket.io').dependencies['socket.io'];
+  await timed(kind, 'socket.io', () => npm(app, [...NPM_INSTALL, '--save-exact', `socket.io@${socketIo}`]));
+  await timed(kind, 'socket.io-client', () =>
+    npm(app, [...NPM_INSTALL, '--save-dev', '--save-exact', `socket.io-client@${socketIoClient}`]),
+  );
+}
+
+/** The monorepo kind: its base template, copied, converted by the app's own Nest CLI (see MONOREPO). */
+async function buildMonorepo(app: string): Promise<void> {
+  const base = await prepareTemplateApp(MONOREPO.base);
+  await mkdir(app);
+  await copyApp(base, app);
+  const [bin, ...args] = MONOREPO.convert;
+  await timed('monorepo', args.join(' '), () => mustRun(path.join(app, 'node_modules', '.bin', bin), args, { cwd: app, env: USER_ENV }));
+  await timed('monorepo', 'builder packages', () => npm(app, [...NPM_INSTALL, '--save-dev', ...MONOREPO.builderPackages]));
+  const manifest = readJson(path.join(app, 'package.json'));
+  manifest.scripts.lint = MONOREPO.lintScript;
+  await writeFile(path.join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
+ * A bigger app made from the template, e.g. the large app of the generation bench. `extend` edits a
+ * copy of the template in place; the result is cached under a key that hashes `recipe` (change the
+ * recipe whenever `extend` changes), and the package is installed on top of it like on the template,
+ * so a new build of the package does not extend the app again.
+ */
+export interface AppVariant {
+  /** Lower-case letters only (not `pkg`); part of the cache entry's name. */
+  name: string;
+  recipe: unknown;
+  extend: (app: string) => Promise<void>;
+}
+
+/** The template of this kind, or the cached variant of it when one is given. */
+export async function prepareApp(kind: AppKind, variant?: AppVariant): Promise<string> {
+  const template = await prepareTemplateApp(kind);
+  if (!variant) return template;
+  return cachedBuild(`${path.basename(template)}-${variant.name}-${shortHash(JSON.stringify(variant.recipe))}`, kind, async (app) => {
+    await mkdir(app);
+    await copyApp(template, app);
+    await timed(kind, `extend into ${variant.name}`, () => variant.extend(app));
+  });
+}
