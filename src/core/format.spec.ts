@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Options } from 'prettier';
 import { lastValueFrom } from 'rxjs';
-import { decide, formatForApp, isNestNewStyle } from './format';
+import { decide, formatAsCreated, formatForApp, isNestNewStyle } from './format';
 
 // The same text in the `nest new` style (what templates and AST edits write) and in another one.
 const NEST_STYLE = "import { Module } from '@nestjs/common';\n\n@Module({\n  providers: [],\n})\nexport class AppModule {}\n";
@@ -98,6 +98,13 @@ describe('formatForApp', () => {
     expect(tree.readText('/src/generated/chat.module.ts')).toBe(NEST_STYLE);
   });
 
+  it('formats a file of an unknown extension when the config names its parser', async () => {
+    const { root, tree } = appOnDisk({ '.prettierrc.json': JSON.stringify({ semi: false, useTabs: true, singleQuote: true, overrides: [{ files: '*.tmpl', options: { parser: 'typescript' } }] }) });
+    tree.create('/src/chat/chat.module.tmpl', NEST_STYLE);
+    await applyRule(formatForApp({ format: false, root }), tree);
+    expect(tree.readText('/src/chat/chat.module.tmpl')).toBe(NO_SEMI_TABS);
+  });
+
   it('with `format`, formats every created and edited file, with Prettier defaults when there is no config', async () => {
     const userLayout = NEST_STYLE.replace('providers: [],', 'providers: [  ],');
     const { root, tree } = appOnDisk({ 'src/app.module.ts': userLayout });
@@ -159,5 +166,20 @@ describe('decide', () => {
     [{ format: false, config: { semi: false }, created: false, before: async () => false }, 'skip: not clean before'],
   ])('%j → %s', async (file, expected) => {
     expect(await decide(await prettier, file)).toBe(expected);
+  });
+});
+
+describe('formatAsCreated', () => {
+  it('gives what formatForApp writes for a created file, so a rerun can recognise its own output', async () => {
+    const { root, tree } = appOnDisk({ '.prettierrc.yaml': 'semi: false\nuseTabs: true\nsingleQuote: true\n' });
+    tree.create('/src/chat/chat.module.ts', NEST_STYLE);
+    await applyRule(formatForApp({ format: false, root }), tree);
+    expect(await formatAsCreated('/src/chat/chat.module.ts', NEST_STYLE, { format: false, root })).toBe(tree.readText('/src/chat/chat.module.ts'));
+    expect(tree.readText('/src/chat/chat.module.ts')).toBe(NO_SEMI_TABS);
+  });
+
+  it('leaves the text as it is where nothing is formatted', async () => {
+    const { root } = appOnDisk({ '.prettierrc': NEST_PRETTIERRC });
+    expect(await formatAsCreated('src/chat/chat.module.ts', NO_SEMI_TABS, { format: false, root })).toBe(NO_SEMI_TABS);
   });
 });

@@ -39,26 +39,41 @@ export type FormatDecision = 'format' | 'skip: no config' | 'skip: nest new styl
  */
 export function formatForApp(options: FormatOptions): Rule {
   return async (tree: Tree) => {
-    const root = options.root ?? process.cwd();
     const changed = changedFiles(tree);
     if (changed.length === 0) return;
-    // Loaded only now: Prettier is the slowest module the CLI loads (about 35 ms, its TypeScript
-    // printer about 60 ms more on first use).
-    const prettier = await import('prettier');
     for (const { path, created } of changed) {
-      const file = join(root, path);
-      const config = await resolveConfig(prettier, file, root);
-      const prettierOptions = { ...config, filepath: file };
-      const decision = await decide(prettier, { format: options.format, config, created, before: () => wasCleanBefore(prettier, file, prettierOptions) });
-      if (decision !== 'format') continue;
-      // Ignored or without a parser, as `prettier --check` run at the app's root sees it.
-      const info = await prettier.getFileInfo(file, { ignorePath: [join(root, '.gitignore'), join(root, '.prettierignore')] });
-      if (info.ignored || !info.inferredParser) continue;
       const text = tree.readText(path);
-      const formatted = await prettier.format(text, prettierOptions);
+      const formatted = await formatFile(path, text, { ...options, created });
       if (formatted !== text) tree.overwrite(path, formatted);
     }
   };
+}
+
+/**
+ * The text `formatForApp` leaves in a file this run creates at `path` (workspace-relative): for
+ * telling a rerun's output from a generated file the user changed, in an app whose config has
+ * Prettier reformat what the templates write.
+ */
+export function formatAsCreated(path: string, text: string, options: FormatOptions): Promise<string> {
+  return formatFile(path.replace(/^\//, ''), text, { ...options, created: true });
+}
+
+async function formatFile(path: string, text: string, options: FormatOptions & { created: boolean }): Promise<string> {
+  const root = options.root ?? process.cwd();
+  const file = join(root, path);
+  // Loaded only now: Prettier is the slowest module the CLI loads (about 35 ms, its TypeScript
+  // printer about 60 ms more on first use, then time in proportion to the code it formats).
+  const prettier = await import('prettier');
+  const config = await resolveConfig(prettier, file, root);
+  const prettierOptions = { ...config, filepath: file };
+  const decision = await decide(prettier, { format: options.format, config, created: options.created, before: () => wasCleanBefore(prettier, file, prettierOptions) });
+  if (decision !== 'format') return text;
+  // Ignored or without a parser, as `prettier --check` run at the app's root sees it (the config,
+  // resolved above, may name the parser).
+  const ignorePath = [join(root, '.gitignore'), join(root, '.prettierignore')];
+  const info = await prettier.getFileInfo(file, { ignorePath, resolveConfig: false, plugins: config?.plugins });
+  if (info.ignored || !(config?.parser ?? info.inferredParser)) return text;
+  return prettier.format(text, prettierOptions);
 }
 
 /** `formatForApp({ format: true })`, the name each factory calls until the run wrapper calls formatForApp once. */
