@@ -144,6 +144,18 @@ describe('Prettier configs in a nest12-esm app: edited files, the nest new defau
     expect(read(app, 'src/chat/chat.gateway.ts')).not.toBe(read(nestNew, 'src/chat/chat.gateway.ts'));
   });
 
+  it('through `nest g -c` too: the Nest CLI runs the schematic at the app root, where Prettier finds the config', async () => {
+    const app = await newApp();
+    writeFileSync(join(app, '.prettierrc'), 'singleQuote: true\nuseTabs: true\n');
+    await succeed(app, appBin(app, 'prettier'), ['--write', 'src', 'test']);
+    const result = await succeed(app, appBin(app, 'nest'), ['g', '-c', 'realtime-schematics', 'gateway', 'chat']);
+    // `nest g` exits 0 even when the schematic fails: the files are checked.
+    const files = written(result.stdout);
+    expect(files).toEqual(expect.arrayContaining(['src/chat/chat.gateway.ts', 'src/app.module.ts']));
+    expect((await prettierCheck(app, files)).code).toBe(0);
+    expect(readFileSync(join(app, 'src/chat/chat.gateway.ts'), 'utf8')).toMatch(/^\t@SubscribeMessage\('message'\)$/m);
+  });
+
   it('in the `nest new` default app the generated files are clean and Prettier never formatted one', async () => {
     const app = await newApp();
     // The Prettier our installed package loads: its printers (estree prints TypeScript and JSON)
