@@ -57,6 +57,14 @@ const CONFIG_KINDS: ConfigKind[] = [
   },
 ];
 
+/** Every app the file's tests make, removed at the end. */
+const apps: string[] = [];
+afterAll(() => Promise.all(apps.map(removeTestApp)));
+async function newApp(kind: AppKind = 'nest12-esm'): Promise<string> {
+  apps.push(await createTestApp(kind));
+  return apps[apps.length - 1];
+}
+
 /** The files an own-CLI run reports as created or updated. */
 const written = (output: string) => [...output.matchAll(/^(?:CREATE|UPDATE) (\S+)/gm)].map(([, file]) => file);
 
@@ -91,14 +99,8 @@ describe.each<[AppKind, ConfigKind[]]>([
   // A CommonJS app (Nest 11, eslint with eslint-plugin-prettier): two of the kinds.
   ['nest11-cjs', CONFIG_KINDS.filter((kind) => kind.name === '.prettierrc in YAML' || kind.name.includes('package.json'))],
 ])('generated and edited files in a %s app follow its Prettier config', (appKind, kinds) => {
-  const apps: string[] = [];
-  afterAll(async () => {
-    await Promise.all(apps.map(removeTestApp));
-  });
-
   it.each(kinds.map((kind) => [kind.name, kind] as const))('%s', async (_name, kind) => {
-    const app = await createTestApp(appKind);
-    apps.push(app);
+    const app = await newApp(appKind);
     await writeConfig(app, kind);
     // The team's code already follows its config, as it does where a config is in use (and what
     // this run edits is formatted only then).
@@ -114,16 +116,6 @@ describe.each<[AppKind, ConfigKind[]]>([
 });
 
 describe('Prettier configs in a nest12-esm app: edited files, the nest new default, rejected configs', () => {
-  const apps: string[] = [];
-  const newApp = async () => {
-    const app = await createTestApp('nest12-esm');
-    apps.push(app);
-    return app;
-  };
-  afterAll(async () => {
-    await Promise.all(apps.map(removeTestApp));
-  });
-
   it("never reformats an edited file that did not follow the config before: it gets the run's insertions only", async () => {
     const [app, nestNew] = [await newApp(), await newApp()];
     // app.module.ts and main.ts stay as `nest new` wrote them (with semicolons).
