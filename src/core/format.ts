@@ -39,9 +39,7 @@ export type FormatDecision = 'format' | 'skip: no config' | 'skip: nest new styl
  */
 export function formatForApp(options: FormatOptions): Rule {
   return async (tree: Tree) => {
-    const changed = changedFiles(tree);
-    if (changed.length === 0) return;
-    for (const { path, created } of changed) {
+    for (const { path, created } of changedFiles(tree)) {
       const text = tree.readText(path);
       const formatted = await formatFile(path, text, { ...options, created });
       if (formatted !== text) tree.overwrite(path, formatted);
