@@ -74,10 +74,6 @@ async function formatFile(path: string, text: string, options: FormatOptions & {
   return prettier.format(text, prettierOptions);
 }
 
-/** `formatForApp({ format: true })`, the name each factory calls until the run wrapper calls formatForApp once. */
-export function formatChangedFiles(): Rule {
-  return formatForApp({ format: true });
-}
 
 /** The rule for one file. `before` says whether an edited file was Prettier-clean before this run; it is asked only when that decides. */
 export async function decide(

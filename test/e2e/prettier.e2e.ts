@@ -1,7 +1,10 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { AppKind, createTestApp, fileSnapshot, removeTestApp, run } from '../support/apps';
+import type { AppKind } from '../support/app-recipes';
+import { createTestApp, removeTestApp } from '../support/apps';
+import { run } from '../support/processes';
+import { fileSnapshot } from '../support/snapshots';
 import { appBin, succeed } from '../support/commands';
 
 /**
@@ -112,6 +115,12 @@ describe.each<[AppKind, ConfigKind[]]>([
     expect({ code: check.code, output: check.stdout + check.stderr }).toEqual({ code: 0, output: expect.stringContaining('All matched files use Prettier code style!') });
     // Not the `nest new` layout the templates are written in.
     expect(readFileSync(join(app, 'src/chat/chat.gateway.ts'), 'utf8')).toMatch(kind.gatewayLine);
+
+    // A rerun recognises its own, formatted output: nothing to do, nothing changed.
+    const before = await fileSnapshot(app);
+    const rerun = await succeed(app, appBin(app, 'realtime-schematics'), ['feature', 'chat']);
+    expect(rerun.stdout).toContain('Nothing to be done.');
+    expect(await fileSnapshot(app)).toEqual(before);
   });
 });
 
