@@ -1,0 +1,89 @@
+import * as ts from 'typescript';
+import { findImportSpecifier } from '../../core/ast/imports';
+import { NEST_COMMON, NEST_WEBSOCKETS, classChain } from '../gateways';
+import { CheckRule } from '../rule';
+import { AppClass, AppSources, decoratorArguments, decoratorCalls, forEachDescendant, localNameOf, unwrap } from '../sources';
+import { handlers } from './verify-per-message';
+
+/** class-validator's own entry points, called in the handler, count as validation. */
+const CLASS_VALIDATOR_FUNCTIONS = ['validate', 'validateSync', 'validateOrReject'];
+/** Types a ValidationPipe passes through unchecked: it validates class instances only. */
+const NOT_DTO_TYPES = new Set(['Record', 'Partial', 'Array', 'Object', 'String', 'Number', 'Boolean', 'Map', 'Set']);
+
+/**
+ * A `@SubscribeMessage` handler with a payload (its `@MessageBody()` parameter, or the second
+ * parameter of an undecorated `(client, data)` handler) that nothing validates: no
+ * `validated(Dto, payload)` (the generated helper) or class-validator call in the handler, and no
+ * ValidationPipe (`@UsePipes` on the handler or its class, or `@MessageBody(…, ValidationPipe)`)
+ * with a DTO class as the payload's type (the pipe checks nothing on interfaces, literals or `string`).
+ */
+export const unvalidatedPayload: CheckRule = {
+  id: 'unvalidated-payload',
+  severity: 'error',
+  check({ sources, gateways, report }) {
+    const seen = new Set<ts.Node>();
+    for (const gateway of gateways) {
+      const chain = classChain(sources, gateway);
+      const classPipe = chain.some((appClass) => hasValidationPipe(appClass, [appClass.node]));
+      for (const appClass of chain) {
+        for (const handler of handlers(appClass)) {
+          if (seen.has(handler)) continue;
+          seen.add(handler);
+          const payload = payloadParameter(appClass, handler);
+          if (!payload) continue;
+          const piped = (classPipe || hasValidationPipe(appClass, [handler]) || parameterPipe(appClass, payload)) && isDtoClass(sources, appClass, payload.type);
+          if (piped || validatesInBody(appClass, handler)) continue;
+          report(
+            appClass.file,
+            payload,
+            `The payload of ${appClass.name}.${handler.name.getText()} is not validated: any JSON reaches it; type it \`unknown\` and validate it against a class-validator DTO with \`validated(Dto, payload)\` (as \`npx realtime-schematics gateway\` writes it), or give it a DTO class and a ValidationPipe.`,
+          );
+        }
+      }
+    }
+  },
+};
+
+function payloadParameter(appClass: AppClass, handler: ts.MethodDeclaration): ts.ParameterDeclaration | undefined {
+  const messageBody = localNameOf(appClass.file, 'MessageBody', NEST_WEBSOCKETS);
+  const decorated = handler.parameters.find((parameter) => decoratorCalls(parameter, messageBody).length > 0);
+  if (decorated) return decorated;
+  // Without parameter decorators Nest calls the handler with (client, data).
+  const anyDecorated = handler.parameters.some((parameter) => (ts.getDecorators(parameter) ?? []).length > 0);
+  return anyDecorated ? undefined : handler.parameters[1];
+}
+
+function isValidationPipe(appClass: AppClass, expression: ts.Expression): boolean {
+  const validationPipe = localNameOf(appClass.file, 'ValidationPipe', NEST_COMMON);
+  const inner = unwrap(expression);
+  const named = ts.isNewExpression(inner) ? inner.expression : inner;
+  return validationPipe !== undefined && named.getText() === validationPipe;
+}
+
+function hasValidationPipe(appClass: AppClass, nodes: ts.Node[]): boolean {
+  const usePipes = localNameOf(appClass.file, 'UsePipes', NEST_COMMON);
+  return nodes.some((node) => decoratorCalls(node, usePipes).some((decorator) => decoratorArguments(decorator).some((argument) => isValidationPipe(appClass, argument))));
+}
+
+function parameterPipe(appClass: AppClass, parameter: ts.ParameterDeclaration): boolean {
+  const messageBody = localNameOf(appClass.file, 'MessageBody', NEST_WEBSOCKETS);
+  return decoratorCalls(parameter, messageBody).some((decorator) => decoratorArguments(decorator).some((argument) => isValidationPipe(appClass, argument)));
+}
+
+/** A class type (or one from a file the check does not see); interfaces, type literals, primitives and `Record<…>` are not. */
+function isDtoClass(sources: AppSources, appClass: AppClass, type: ts.TypeNode | undefined): boolean {
+  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName) || NOT_DTO_TYPES.has(type.typeName.text)) return false;
+  const declaration = sources.resolveDeclaration(appClass.file, type.typeName.text);
+  return declaration === undefined || ts.isClassDeclaration(declaration.node);
+}
+
+function validatesInBody(appClass: AppClass, handler: ts.MethodDeclaration): boolean {
+  const validators = new Set(CLASS_VALIDATOR_FUNCTIONS.map((name) => localNameOf(appClass.file, name, 'class-validator')));
+  let validates = false;
+  forEachDescendant(handler, (node) => {
+    if (!ts.isCallExpression(node)) return;
+    const callee = node.expression.getText();
+    if (validators.has(callee) || (callee === 'validated' && findImportSpecifier(appClass.file.source, 'validated') !== undefined)) validates = true;
+  });
+  return validates;
+}
