@@ -1,4 +1,5 @@
 import * as ts from 'typescript';
+import { findImportedSymbol } from '../core/ast/imports';
 import { memberType, typeName } from './classes';
 import { AppClass, CheckedFile, localNameOf } from './sources';
 
@@ -11,7 +12,10 @@ const VERIFY_METHODS = new Set(['verify', 'verifyAsync']);
 export function isJwtVerifyCall(appClass: AppClass, call: ts.CallExpression): boolean {
   const { file } = appClass;
   const callee = call.expression;
-  if (ts.isIdentifier(callee)) return callee.text === localNameOf(file, 'verify', 'jsonwebtoken');
+  if (ts.isIdentifier(callee)) {
+    const imported = findImportedSymbol(file.source, callee.text);
+    return imported?.name === 'verify' && imported.from === 'jsonwebtoken';
+  }
   if (!ts.isPropertyAccessExpression(callee) || !VERIFY_METHODS.has(callee.name.text)) return false;
   const receiver = callee.expression;
   if (ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword) {

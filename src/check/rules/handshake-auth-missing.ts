@@ -25,7 +25,7 @@ export const handshakeAuthMissing: CheckRule = {
       report(
         gateway.file,
         gateway.decorator,
-        `${gateway.name}'s ${namespace} installs no handshake middleware: guards never run on connect, so unauthenticated sockets connect and receive its broadcasts; verify the JWT once, in middleware on the namespace (\`${fixCommand('ws-guard', gateway.fixName)}\`).`,
+        `${gateway.name} (${namespace}) has no handshake middleware on its namespace: guards never run on connect, so unauthenticated sockets connect and receive its broadcasts; verify the JWT once, in middleware on the namespace (\`${fixCommand('ws-guard', gateway.fixName)}\`).`,
       );
     }
   },

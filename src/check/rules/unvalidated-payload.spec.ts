@@ -1,0 +1,66 @@
+import { check, ts } from '../../testing/check-fixture';
+
+const rule = 'unvalidated-payload';
+
+describe('unvalidated-payload', () => {
+  it('finds @MessageBody() payloads and (client, data) handlers nothing validates, and pipes over non-DTO types', () => {
+    const files = {
+      'src/chat.gateway.ts': ts`
+        import { UsePipes, ValidationPipe } from '@nestjs/common';
+        import { MessageBody as Body, SubscribeMessage as On, WebSocketGateway } from '@nestjs/websockets';
+        interface Message { text: string }
+        @WebSocketGateway()
+        export class ChatGateway {
+          @On('a')
+          a(@Body() data: { text: string }) {}
+          @On('b')
+          b(client: unknown, room: string) {}
+          @On('c')
+          @UsePipes(new ValidationPipe())
+          c(@Body() message: Message) {}
+          @On('d')
+          d(@Body() data: Record<string, string>) {}
+        }
+      `,
+    };
+    expect(check(files, { rule })).toEqual(['src/chat.gateway.ts:7 unvalidated-payload', 'src/chat.gateway.ts:9 unvalidated-payload', 'src/chat.gateway.ts:12 unvalidated-payload', 'src/chat.gateway.ts:14 unvalidated-payload']);
+  });
+
+  it('accepts validated(Dto, payload), class-validator calls, ValidationPipe with a DTO class (class, handler or parameter), and handlers without a payload', () => {
+    const files = {
+      'src/chat.dto.ts': 'export class ChatDto {\n  text!: string;\n}\n',
+      'src/chat.gateway.ts': ts`
+        import * as common from '@nestjs/common';
+        import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+        import { validateSync } from 'class-validator';
+        import { validated } from './realtime/ws-validation.js';
+        import { ChatDto } from './chat.dto.js';
+        @WebSocketGateway()
+        export class ChatGateway {
+          @SubscribeMessage('a')
+          a(@MessageBody() payload: unknown) {
+            return validated(ChatDto, payload);
+          }
+          @SubscribeMessage('b')
+          b(@MessageBody() payload: unknown) {
+            return validateSync(Object.assign(new ChatDto(), payload));
+          }
+          @SubscribeMessage('c')
+          c(@MessageBody(new common.ValidationPipe()) payload: ChatDto) {}
+          @SubscribeMessage('d')
+          @common.UsePipes(common.ValidationPipe)
+          d(@MessageBody() payload: ChatDto) {}
+          @SubscribeMessage('e')
+          e(@ConnectedSocket() client: unknown) {}
+        }
+        @WebSocketGateway()
+        @common.UsePipes(new common.ValidationPipe({ whitelist: true }))
+        export class OtherGateway {
+          @SubscribeMessage('f')
+          f(@MessageBody() payload: ChatDto) {}
+        }
+      `,
+    };
+    expect(check(files, { rule })).toEqual([]);
+  });
+});
