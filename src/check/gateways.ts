@@ -26,7 +26,7 @@ export interface ObjectProperty {
 /** Every gateway class of the app, in file order. */
 export function findGateways(sources: AppSources): Gateway[] {
   const gateways: Gateway[] = [];
-  for (const file of sources.files) {
+  for (const file of sources.filesMentioning('@nestjs/websockets')) {
     const decoratorName = localNameOf(file, 'WebSocketGateway', '@nestjs/websockets');
     if (!decoratorName) continue;
     for (const statement of file.source.statements) {

@@ -24,7 +24,7 @@ export function checkApp(root: string, options: { project?: string } = {}): Chec
   const tree: Tree = new HostTree(new virtualFs.ScopedHost(new NodeJsSyncHost(), normalize(root)));
   const conventions = loadConventions(tree);
   const texts = readSourceFiles(root, sourceRoots(tree, options.project));
-  const sources = AppSources.parse(texts);
+  const sources = new AppSources(texts);
   return { findings: checkSources(sources, conventions), fileCount: texts.length };
 }
 

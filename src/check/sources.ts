@@ -16,28 +16,46 @@ export interface AppClass {
 }
 
 /**
- * The app's TypeScript as the rules see it: every file parsed once, and the few cross-file
- * lookups the rules need, by module specifier (relative imports only: a class from a package is
- * not the app's). No type checker: a whole-program check costs seconds, these lookups microseconds.
+ * The app's TypeScript as the rules see it: every file read, each parsed at most once and only when
+ * a rule needs it — a whole-app search asks for the files whose text mentions what it looks for
+ * (`cors`, `@nestjs/websockets`, …: a file without the word cannot hold the construct), and a
+ * cross-file lookup parses the one file an import names. In a 1,260-file app most files are
+ * services and controllers no rule needs, so most are never parsed. No type checker: a
+ * whole-program check costs seconds, these lookups microseconds.
  */
 export class AppSources {
-  private readonly byPath = new Map<string, CheckedFile>();
+  private readonly texts = new Map<string, string>();
+  private readonly parsed = new Map<string, CheckedFile>();
 
-  constructor(readonly files: CheckedFile[]) {
-    for (const file of files) this.byPath.set(file.path, file);
+  constructor(texts: { path: string; text: string }[]) {
+    for (const { path, text } of texts) this.texts.set(path, text);
   }
 
-  static parse(texts: { path: string; text: string }[]): AppSources {
-    return new AppSources(
-      texts.map(({ path, text }) => ({ path, source: ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS) })),
-    );
+  /** The parsed file at `path` (parsed on first use); undefined when the app has no such file. */
+  file(path: string): CheckedFile | undefined {
+    let file = this.parsed.get(path);
+    const text = this.texts.get(path);
+    if (!file && text !== undefined) {
+      file = { path, source: ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS) };
+      this.parsed.set(path, file);
+    }
+    return file;
+  }
+
+  /** Every file whose text contains one of `words`, parsed. */
+  filesMentioning(...words: string[]): CheckedFile[] {
+    const files: CheckedFile[] = [];
+    for (const [path, text] of this.texts) {
+      if (words.some((word) => text.includes(word))) files.push(this.file(path)!);
+    }
+    return files;
   }
 
   /** The app file a relative specifier names (`./x.js`, `./x`, `./x/index`); undefined for packages. */
   resolveModule(from: CheckedFile, specifier: string): CheckedFile | undefined {
     if (!specifier.startsWith('.')) return undefined;
     const base = posix.join(posix.dirname(from.path), specifier).replace(/\.(js|ts|mjs|cjs)$/, '');
-    return this.byPath.get(`${base}.ts`) ?? this.byPath.get(`${base}/index.ts`);
+    return this.file(`${base}.ts`) ?? this.file(`${base}/index.ts`);
   }
 
   /**

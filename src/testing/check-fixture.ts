@@ -17,7 +17,7 @@ export function check(files: Record<string, string>, options: { rule?: string; c
 export function findings(files: Record<string, string>, options: { rule?: string; conventions?: CheckConventions } = {}): Finding[] {
   const rules = options.rule ? RULES.filter((rule) => rule.id === options.rule) : RULES;
   if (rules.length === 0) throw new Error(`No rule ${options.rule}`);
-  const sources = AppSources.parse(Object.entries(files).map(([path, text]) => ({ path, text })));
+  const sources = new AppSources(Object.entries(files).map(([path, text]) => ({ path, text })));
   return checkSources(sources, options.conventions ?? INIT_CONVENTIONS, rules);
 }
 

@@ -13,7 +13,7 @@ export const corsWildcard: CheckRule = {
   severity: 'error',
   check({ sources, report }) {
     const fix = "list the allowed origins instead (the adapter `npx realtime-schematics redis-adapter` writes reads them from WS_CORS_ORIGINS)";
-    for (const file of sources.files) {
+    for (const file of sources.filesMentioning('cors')) {
       const nestFactory = localNameOf(file, 'NestFactory', '@nestjs/core');
       forEachDescendant(
         file.source,

@@ -41,7 +41,7 @@ function namespacesWithMiddleware(sources: AppSources, gateways: Gateway[]): Set
     });
     if (installs) namespaces.add(gateway.namespace);
   }
-  for (const file of sources.files) {
+  for (const file of sources.filesMentioning('.use(')) {
     forEachDescendant(file.source, (node) => {
       if (!isUseCall(node)) return;
       const receiver = node.expression.expression;

@@ -88,7 +88,7 @@ function contracts(sources: AppSources, appClass: AppClass): ts.Node[] {
 
 function redisBackedContracts(sources: AppSources): Set<ts.Node> {
   const declarations = new Set<ts.Node>();
-  for (const file of sources.files) {
+  for (const file of sources.filesMentioning('redis')) {
     const importsRedis = file.source.statements.some(
       (statement) => ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && REDIS_MODULES.test(statement.moduleSpecifier.text),
     );

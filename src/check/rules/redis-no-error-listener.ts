@@ -16,7 +16,7 @@ export const redisNoErrorListener: CheckRule = {
   id: 'redis-no-error-listener',
   severity: 'error',
   check({ sources, report }) {
-    for (const file of sources.files) {
+    for (const file of sources.filesMentioning('redis')) {
       const creators = redisCreators(file);
       if (!creators) continue;
       forEachDescendant(file.source, (node) => {

@@ -14,7 +14,7 @@ export const verifyPerMessage: CheckRule = {
   id: 'verify-per-message',
   severity: 'warning',
   check({ sources, gateways, report }) {
-    for (const file of sources.files) {
+    for (const file of sources.filesMentioning('canActivate', '@nestjs/websockets')) {
       for (const statement of file.source.statements) {
         if (!ts.isClassDeclaration(statement) || !statement.name) continue;
         const appClass: AppClass = { file, node: statement, name: statement.name.text };
