@@ -5,7 +5,7 @@
 // typescript-eslint's recommended non-type-checked rules over the same files, alternating in one run.
 //
 //   npm run bench                          (the whole suite)
-//   node bench/check.mjs [--runs=5]
+//   node bench/check.mjs [--runs=7]
 //
 // Both run as a user runs them, as a new process from the app folder. Figures: median wall-clock
 // of each, check's time per file, and the two targets: check ≤ 1 s wall and ≤ 0.2× ESLint.
@@ -20,7 +20,7 @@ import { checkTarget, finishedChildrenCpuMs, measureInRounds, printTable, target
 const TARGETS = { wallMs: 1000, vsEslint: 0.2 };
 const SEED = path.join(ROOT, 'test/e2e/fixtures/check/seeds/003/src');
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('usage: check.mjs [--runs=N]');
 

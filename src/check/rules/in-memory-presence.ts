@@ -35,10 +35,11 @@ export const inMemoryPresence: CheckRule = {
           const kind = collectionKind(field);
           if (!kind || !keepsPeople(appClass, field)) continue;
           const used = appClass === gateway ? '' : ` (used by ${gateway.name})`;
+          const name = gateway.fixName ?? '<name>';
           report(
             appClass.file,
             field,
-            `${appClass.name}${used} keeps users or sockets in this process (${field.name.getText()}: ${kind}): with two instances each sees only its own; use socket.io's rooms and fetchSockets() through the adapter (\`npx realtime-schematics room-handler <name> --gateway <name>\`, \`npx realtime-schematics redis-adapter\`) or a Redis-backed store.`,
+            `${appClass.name}${used} keeps users or sockets in this process (${field.name.getText()}: ${kind}): with two instances each sees only its own; use socket.io's rooms and fetchSockets() through the adapter (\`npx realtime-schematics room-handler ${name} --gateway ${name}\`, \`npx realtime-schematics redis-adapter\`) or a Redis-backed store.`,
           );
         }
       }
