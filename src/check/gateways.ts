@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import * as ts from 'typescript';
-import { AppClass, AppSources, CheckedFile, decoratorArguments, decoratorCalls, localNameOf, unwrap } from './sources';
+import { AppClass, AppSources, CheckedFile, decoratorArguments, decoratorCalls, localNameOf } from './sources';
 
 /** A `@WebSocketGateway()` class of the app, with what its decorator says. */
 export interface Gateway extends AppClass {
@@ -16,7 +16,7 @@ export interface Gateway extends AppClass {
 }
 
 /** A property of an object literal, spreads of constant objects included, with the file it is written in. */
-export interface ObjectProperty {
+interface ObjectProperty {
   name: string;
   node: ts.ObjectLiteralElementLike;
   value?: ts.Expression;
@@ -111,14 +111,6 @@ export function classChain(sources: AppSources, appClass: AppClass): AppClass[] 
   return [appClass, ...sources.baseClasses(appClass)];
 }
 
-/** `this.x` / `x` with the parentheses and casts around it removed. */
-export function expressionName(expression: ts.Expression): string | undefined {
-  const inner = unwrap(expression);
-  if (ts.isIdentifier(inner)) return inner.text;
-  if (ts.isPropertyAccessExpression(inner) && inner.expression.kind === ts.SyntaxKind.ThisKeyword) return `this.${inner.name.text}`;
-  return undefined;
-}
-
-/** `@nestjs/common` names the rules look for, resolved per file. */
+/** The packages the rules' decorators come from (their local names are resolved per file). */
 export const NEST_COMMON = '@nestjs/common';
 export const NEST_WEBSOCKETS = '@nestjs/websockets';

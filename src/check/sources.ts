@@ -163,8 +163,7 @@ export function decoratorArguments(decorator: ts.Decorator): readonly ts.Express
 }
 
 function calleeText(expression: ts.Expression): string {
-  const callee = ts.isCallExpression(expression) ? expression.expression : expression;
-  return callee.getText();
+  return (ts.isCallExpression(expression) ? expression.expression : expression).getText();
 }
 
 /** Line and column (1-based) of a node's first character. */

@@ -22,6 +22,7 @@ export function globalHelp(): string {
   });
   return [
     'Usage: realtime-schematics <schematic> [name] [options]',
+    '       realtime-schematics check [--json] [-p <project>]',
     '',
     'Writes production-grade socket.io code into the NestJS app in the current folder.',
     '',
