@@ -112,6 +112,18 @@ const SEED_FINDINGS: Record<string, string[]> = {
   ],
 };
 
+/** What the text at a finding's line and column starts with, per rule. */
+const POINTS_AT: Record<string, RegExp> = {
+  'cors-wildcard': /^cors-wildcard origin: /,
+  'gateway-server-options': /^gateway-server-options (\d+[,)]|[a-zA-Z]+: )/,
+  'handshake-auth-missing': /^handshake-auth-missing @WebSocketGateway\(/,
+  'filter-missing': /^filter-missing @WebSocketGateway\(/,
+  'verify-per-message': /^verify-per-message this\.jwtService\.verify(Async)?\(token\)/,
+  'in-memory-presence': /^in-memory-presence private \w+ = new Map</,
+  'unvalidated-payload': /^unvalidated-payload (@MessageBody\(\) )?\w+: /,
+  'redis-no-error-listener': /^redis-no-error-listener (createClient\(|pubClient\.duplicate\(\))/,
+};
+
 /** Copies a fixture folder into the app, dropping the `.seed` suffix of each file. */
 function writeFixture(folder: string, app: string, into = ''): void {
   const walk = (dir: string): void => {
@@ -180,10 +192,9 @@ describe('realtime-schematics check', () => {
     expect(summary(findings)).toEqual(SEED_FINDINGS[seed]);
     expect(result.code).toBe(1);
     for (const finding of findings) {
-      // Every finding points at its code: the line it names holds what the rule is about.
-      const line = readFileSync(join(app, finding.file), 'utf8').split('\n')[finding.line - 1];
-      expect(line.length).toBeGreaterThanOrEqual(finding.column);
-      expect(['error', 'warning']).toContain(finding.severity);
+      // Every finding points at its code: the text at its line and column is what the rule is about.
+      const at = readFileSync(join(app, finding.file), 'utf8').split('\n')[finding.line - 1].slice(finding.column - 1);
+      expect(`${finding.rule} ${at}`).toMatch(POINTS_AT[finding.rule]);
     }
     expect(await fileSnapshot(app)).toEqual(before);
   });
