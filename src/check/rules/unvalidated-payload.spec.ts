@@ -52,6 +52,8 @@ describe('unvalidated-payload', () => {
           d(@MessageBody() payload: ChatDto) {}
           @SubscribeMessage('e')
           e(@ConnectedSocket() client: unknown) {}
+          @SubscribeMessage('g')
+          g(@MessageBody('count', common.ParseIntPipe) count: number) {}
         }
         @WebSocketGateway()
         @common.UsePipes(new common.ValidationPipe({ whitelist: true }))

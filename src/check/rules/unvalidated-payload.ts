@@ -13,9 +13,10 @@ const NOT_DTO_TYPES = new Set(['Record', 'Partial', 'Array', 'Object', 'String',
 /**
  * A `@SubscribeMessage` handler with a payload (its `@MessageBody()` parameter, or the second
  * parameter of an undecorated `(client, data)` handler) that nothing validates: no
- * `validated(Dto, payload)` (the generated helper) or class-validator call in the handler, and no
+ * `validated(Dto, payload)` (the generated helper) or class-validator call in the handler, no
  * ValidationPipe (`@UsePipes` on the handler or its class, or `@MessageBody(…, ValidationPipe)`)
- * with a DTO class as the payload's type (the pipe checks nothing on interfaces, literals or `string`).
+ * with a DTO class as the payload's type (the pipe checks nothing on interfaces, literals or
+ * `string`), and no other pipe there (`ParseIntPipe`, a team's own `…Pipe`).
  */
 export const unvalidatedPayload: CheckRule = {
   id: 'unvalidated-payload',
@@ -24,14 +25,20 @@ export const unvalidatedPayload: CheckRule = {
     const seen = new Set<ts.Node>();
     for (const gateway of gateways) {
       const chain = classChain(sources, gateway);
-      const classPipe = chain.some((appClass) => hasValidationPipe(appClass, [appClass.node]));
+      const classPipes = chain.flatMap((appClass) => pipesOf(appClass, decoratorCalls(appClass.node, localNameOf(appClass.file, 'UsePipes', NEST_COMMON))));
       for (const appClass of chain) {
         for (const handler of handlers(appClass)) {
           if (seen.has(handler)) continue;
           seen.add(handler);
           const payload = payloadParameter(appClass, handler);
           if (!payload) continue;
-          const piped = (classPipe || hasValidationPipe(appClass, [handler]) || parameterPipe(appClass, payload)) && isDtoClass(sources, appClass, payload.type);
+          const pipes = [
+            ...classPipes,
+            ...pipesOf(appClass, decoratorCalls(handler, localNameOf(appClass.file, 'UsePipes', NEST_COMMON))),
+            ...pipesOf(appClass, decoratorCalls(payload, localNameOf(appClass.file, 'MessageBody', NEST_WEBSOCKETS))),
+          ];
+          // ValidationPipe validates class instances only; any other pipe (ParseIntPipe, a team's ZodValidationPipe) is taken at its word.
+          const piped = pipes.includes('other') || (pipes.includes('validation') && isDtoClass(sources, appClass, payload.type));
           if (piped || validatesInBody(appClass, handler)) continue;
           report(
             appClass.file,
@@ -53,21 +60,20 @@ function payloadParameter(appClass: AppClass, handler: ts.MethodDeclaration): ts
   return anyDecorated ? undefined : handler.parameters[1];
 }
 
-function isValidationPipe(appClass: AppClass, expression: ts.Expression): boolean {
+/**
+ * The pipes the decorators pass (`@UsePipes(new ValidationPipe())`, `@MessageBody('room', ParseIntPipe)`):
+ * `validation` for Nest's ValidationPipe, `other` for any other `…Pipe` class or instance.
+ */
+function pipesOf(appClass: AppClass, decorators: ts.Decorator[]): Array<'validation' | 'other'> {
   const validationPipe = localNameOf(appClass.file, 'ValidationPipe', NEST_COMMON);
-  const inner = unwrap(expression);
-  const named = ts.isNewExpression(inner) ? inner.expression : inner;
-  return validationPipe !== undefined && named.getText() === validationPipe;
-}
-
-function hasValidationPipe(appClass: AppClass, nodes: ts.Node[]): boolean {
-  const usePipes = localNameOf(appClass.file, 'UsePipes', NEST_COMMON);
-  return nodes.some((node) => decoratorCalls(node, usePipes).some((decorator) => decoratorArguments(decorator).some((argument) => isValidationPipe(appClass, argument))));
-}
-
-function parameterPipe(appClass: AppClass, parameter: ts.ParameterDeclaration): boolean {
-  const messageBody = localNameOf(appClass.file, 'MessageBody', NEST_WEBSOCKETS);
-  return decoratorCalls(parameter, messageBody).some((decorator) => decoratorArguments(decorator).some((argument) => isValidationPipe(appClass, argument)));
+  return decorators.flatMap((decorator) =>
+    decoratorArguments(decorator).flatMap((argument) => {
+      const inner = unwrap(argument);
+      const name = (ts.isNewExpression(inner) ? inner.expression : inner).getText();
+      if (name === validationPipe) return ['validation' as const];
+      return /Pipe$/.test(name) ? ['other' as const] : [];
+    }),
+  );
 }
 
 /** A class type (or one from a file the check does not see); interfaces, type literals, primitives and `Record<…>` are not. */
