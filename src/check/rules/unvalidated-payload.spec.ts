@@ -65,4 +65,24 @@ describe('unvalidated-payload', () => {
     };
     expect(check(files, { rule })).toEqual([]);
   });
+
+  it('counts a ValidationPipe applied app-wide (useGlobalPipes, APP_PIPE), for DTO classes only', () => {
+    const gateway = ts`
+      import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+      import { ChatDto } from './chat.dto';
+      @WebSocketGateway()
+      export class ChatGateway {
+        @SubscribeMessage('a')
+        a(@MessageBody() payload: ChatDto) {}
+        @SubscribeMessage('b')
+        b(@MessageBody() payload: { text: string }) {}
+      }
+    `;
+    const dto = 'export class ChatDto {}\n';
+    const main = "import { ValidationPipe as VP } from '@nestjs/common';\napp.useGlobalPipes(new VP({ whitelist: true }));\n";
+    const appModule = "import { ValidationPipe } from '@nestjs/common';\nimport { APP_PIPE } from '@nestjs/core';\nexport const providers = [{ provide: APP_PIPE, useClass: ValidationPipe }];\n";
+    expect(check({ 'src/chat.gateway.ts': gateway, 'src/chat.dto.ts': dto }, { rule })).toEqual(['src/chat.gateway.ts:6 unvalidated-payload', 'src/chat.gateway.ts:8 unvalidated-payload']);
+    expect(check({ 'src/chat.gateway.ts': gateway, 'src/chat.dto.ts': dto, 'src/main.ts': main }, { rule })).toEqual(['src/chat.gateway.ts:8 unvalidated-payload']);
+    expect(check({ 'src/chat.gateway.ts': gateway, 'src/chat.dto.ts': dto, 'src/app.module.ts': appModule }, { rule })).toEqual(['src/chat.gateway.ts:8 unvalidated-payload']);
+  });
 });

@@ -14,7 +14,7 @@ const NOT_DTO_TYPES = new Set(['Record', 'Partial', 'Array', 'Object', 'String',
  * A `@SubscribeMessage` handler with a payload (its `@MessageBody()` parameter, or the second
  * parameter of an undecorated `(client, data)` handler) that nothing validates: no
  * `validated(Dto, payload)` (the generated helper) or class-validator call in the handler, no
- * ValidationPipe (`@UsePipes` on the handler or its class, or `@MessageBody(…, ValidationPipe)`)
+ * ValidationPipe (`@UsePipes` on the handler or its class, `@MessageBody(…, ValidationPipe)`, or app-wide)
  * with a DTO class as the payload's type (the pipe checks nothing on interfaces, literals or
  * `string`), and no other pipe there (`ParseIntPipe`, a team's own `…Pipe`).
  */
@@ -23,6 +23,7 @@ export const unvalidatedPayload: CheckRule = {
   severity: 'error',
   check({ sources, gateways, report }) {
     const seen = new Set<ts.Node>();
+    const globalPipes = appWidePipes(sources);
     for (const gateway of gateways) {
       const chain = classChain(sources, gateway);
       const classPipes = chain.flatMap((appClass) => pipesOf(appClass, decoratorCalls(appClass.node, localNameOf(appClass.file, 'UsePipes', NEST_COMMON))));
@@ -33,6 +34,7 @@ export const unvalidatedPayload: CheckRule = {
           const payload = payloadParameter(appClass, handler);
           if (!payload) continue;
           const pipes = [
+            ...globalPipes,
             ...classPipes,
             ...pipesOf(appClass, decoratorCalls(handler, localNameOf(appClass.file, 'UsePipes', NEST_COMMON))),
             ...pipesOf(appClass, decoratorCalls(payload, localNameOf(appClass.file, 'MessageBody', NEST_WEBSOCKETS))),
@@ -65,15 +67,38 @@ function payloadParameter(appClass: AppClass, handler: ts.MethodDeclaration): ts
  * `validation` for Nest's ValidationPipe, `other` for any other `…Pipe` class or instance.
  */
 function pipesOf(appClass: AppClass, decorators: ts.Decorator[]): Array<'validation' | 'other'> {
-  const validationPipe = localNameOf(appClass.file, 'ValidationPipe', NEST_COMMON);
-  return decorators.flatMap((decorator) =>
-    decoratorArguments(decorator).flatMap((argument) => {
-      const inner = unwrap(argument);
-      const name = (ts.isNewExpression(inner) ? inner.expression : inner).getText();
-      if (name === validationPipe) return ['validation' as const];
-      return /Pipe$/.test(name) ? ['other' as const] : [];
-    }),
-  );
+  return decorators.flatMap((decorator) => classify(appClass, decoratorArguments(decorator)));
+}
+
+function classify({ file }: Pick<AppClass, 'file'>, expressions: readonly ts.Expression[]): Array<'validation' | 'other'> {
+  const validationPipe = localNameOf(file, 'ValidationPipe', NEST_COMMON);
+  return expressions.flatMap((expression) => {
+    const inner = unwrap(expression);
+    const name = (ts.isNewExpression(inner) ? inner.expression : inner).getText();
+    if (name === validationPipe) return ['validation' as const];
+    return /Pipe$/.test(name) ? ['other' as const] : [];
+  });
+}
+
+/**
+ * Pipes applied to every handler, gateways included: `app.useGlobalPipes(…)` and an `APP_PIPE`
+ * provider (`{ provide: APP_PIPE, useClass: ValidationPipe }`).
+ */
+function appWidePipes(sources: AppSources): Array<'validation' | 'other'> {
+  const pipes: Array<'validation' | 'other'> = [];
+  for (const file of sources.filesMentioning('useGlobalPipes', 'APP_PIPE')) {
+    const appPipe = localNameOf(file, 'APP_PIPE', '@nestjs/core');
+    forEachDescendant(file.source, (node) => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'useGlobalPipes') {
+        pipes.push(...classify({ file }, node.arguments));
+      }
+      if (appPipe && ts.isObjectLiteralExpression(node) && node.properties.some((property) => ts.isPropertyAssignment(property) && property.name.getText() === 'provide' && property.initializer.getText() === appPipe)) {
+        const provided = node.properties.filter(ts.isPropertyAssignment).filter((property) => ['useClass', 'useValue'].includes(property.name.getText()));
+        pipes.push(...classify({ file }, provided.map((property) => property.initializer)));
+      }
+    });
+  }
+  return pipes;
 }
 
 /** A class type (or one from a file the check does not see); interfaces, type literals, primitives and `Record<…>` are not. */
