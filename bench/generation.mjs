@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Generation speed, two tables measured in one run on the same machine:
 // 1. commands: `gateway chat` (and `feature chat`, when this build has it) through our CLI and
-//    through `nest g -c`, as ratios to stock `nest g gateway chat`, each in a fresh copy of the app;
+//    through `nest g -c`, as ratios to stock `nest g gateway chat`, each in a fresh copy of the app:
+//    the app as `nest new` writes it (its Prettier config needs no formatting) and the same app
+//    with a team's non-default Prettier config (every file we write or edit goes through Prettier);
 // 2. app size: our CLI in a large app (260 modules, 1,260 files) as a ratio to a fresh app, which
 //    shows whether generation time grows with the app beyond the files it edits.
 //
@@ -11,7 +13,7 @@
 // Every command is run through the app's node_modules/.bin, in its own fresh copy of a cached
 // nest12-esm app (copy time not timed), rounds rotating the order. Exits non-zero only when a
 // command fails; a missed target is reported as MISSED.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../scripts/load-app-helpers.mjs';
@@ -27,10 +29,26 @@ const HAS_FEATURE = existsSync(path.join(ROOT, 'dist/schematics/feature'));
 const TARGETS = { cli: 0.35, nestC: 1.1, size: 1.2 };
 
 /**
+ * The app with a non-default Prettier config in place of `nest new`'s `.prettierrc` (no semicolons,
+ * print width 100), its code formatted with it as a team's would be: our CLI then formats every file
+ * it creates, and the files it edits (they were clean before). Bump `revision` when this changes.
+ */
+const PRETTIER_APP = {
+  name: 'prettier',
+  recipe: { revision: 1, config: 'singleQuote: true\nsemi: false\nprintWidth: 100\n' },
+  async extend(app) {
+    rmSync(path.join(app, '.prettierrc'));
+    writeFileSync(path.join(app, '.prettierrc.yaml'), PRETTIER_APP.recipe.config);
+    const result = await apps.run(path.join(app, 'node_modules/.bin/prettier'), ['--write', 'src', 'test', 'package.json'], { cwd: app });
+    if (result.code !== 0) throw new Error(`prettier --write failed in ${app}:\n${result.stdout}\n${result.stderr}`);
+  },
+};
+
+/**
  * `nest g` exits 0 even when the schematic fails, so success is "every step exits 0 and every
  * `expects` file exists". A command of several steps is timed as a whole.
  */
-const COMMANDS = [
+const DEFAULT_APP_COMMANDS = [
   { label: 'A', steps: [['nest', 'g', 'gateway', 'chat']], expects: [GATEWAY] },
   { label: 'B', steps: [['realtime-schematics', 'gateway', 'chat']], expects: [GATEWAY], target: TARGETS.cli },
   { label: 'C', steps: [['nest', 'g', '-c', 'realtime-schematics', 'gateway', 'chat']], expects: [GATEWAY], target: TARGETS.nestC },
@@ -42,7 +60,18 @@ const COMMANDS = [
         { label: 'E', steps: [['nest', 'g', '-c', 'realtime-schematics', 'feature', 'chat']], expects: [MODULE, GATEWAY], target: TARGETS.nestC, feature: true },
       ]
     : []),
-].map((command) => ({ ...command, describe: command.steps.map((step) => step.join(' ')).join(' + ') }));
+];
+/** Every command in the default app (vs A), then A to E again in the Prettier app, `Ap` … `Ep` (vs Ap). */
+const COMMANDS = [
+  ...DEFAULT_APP_COMMANDS.map((command) => ({ ...command, reference: 'A' })),
+  ...DEFAULT_APP_COMMANDS.filter((command) => command.label !== 'M').map((command) => ({
+    ...command,
+    label: `${command.label}p`,
+    reference: 'Ap',
+    variant: PRETTIER_APP,
+    feature: false,
+  })),
+].map((command) => ({ ...command, describe: command.steps.map((step) => step.join(' ')).join(' + ') + (command.variant ? ' (Prettier config)' : '') }));
 
 function parseOptions() {
   const { values } = parseArgs({
@@ -83,16 +112,16 @@ async function timeOnce(command, variant) {
 
 async function measureCommands(runs) {
   if (!HAS_FEATURE) console.log('feature: not in this build, skipped');
-  const rows = await measureInRounds(COMMANDS, runs, (command) => timeOnce(command));
+  const rows = await measureInRounds(COMMANDS, runs, (command) => timeOnce(command, command.variant));
   const byLabel = Object.fromEntries(rows.map((row) => [row.label, row]));
   const ratioTo = (row, reference, figure = 'ms') => row[figure] / byLabel[reference][figure];
   const targets = rows
     .filter((row) => row.target !== undefined)
-    .map((row) => checkTarget(`${row.label}/A ${row.describe} vs ${byLabel.A.describe}`, ratioTo(row, 'A'), 'at most', row.target));
+    .map((row) => checkTarget(`${row.label}/${row.reference} ${row.describe} vs ${byLabel[row.reference].describe}`, ratioTo(row, row.reference), 'at most', row.target));
 
-  console.log(`\nGeneration in a fresh ${KIND} app: median wall-clock and CPU time of ${runs} runs\n`);
+  console.log(`\nGeneration in a fresh ${KIND} app (rows …p: with a non-default Prettier config): median wall-clock and CPU time of ${runs} runs\n`);
   printTable(
-    ['', 'command', 'median', 'min', 'max', 'CPU', 'vs A', 'target', 'CPU vs A', ...(HAS_FEATURE ? ['vs M'] : [])],
+    ['', 'command', 'median', 'min', 'max', 'CPU', 'vs A/Ap', 'target', 'CPU vs A/Ap', ...(HAS_FEATURE ? ['vs M'] : [])],
     rows.map((row) => {
       const times = row.runs.map((run) => run.ms);
       const checked = targets.find((target) => target.figure.startsWith(`${row.label}/`));
@@ -103,15 +132,16 @@ async function measureCommands(runs) {
         `${Math.round(Math.min(...times))} ms`,
         `${Math.round(Math.max(...times))} ms`,
         `${Math.round(row.cpuMs)} ms`,
-        ratioTo(row, 'A').toFixed(2),
+        ratioTo(row, row.reference).toFixed(2),
         checked ? targetCell(checked) : '',
-        ratioTo(row, 'A', 'cpuMs').toFixed(2),
+        ratioTo(row, row.reference, 'cpuMs').toFixed(2),
         ...(HAS_FEATURE ? [row.feature ? ratioTo(row, 'M').toFixed(2) : ''] : []),
       ];
     }),
   );
   return {
     commands: Object.fromEntries(rows.map((row) => [row.label, { command: row.describe, ...figures(row) }])),
+    prettierApp: { config: PRETTIER_APP.recipe.config, rows: rows.filter((row) => row.variant).map((row) => row.label) },
     ...(HAS_FEATURE && { featureVsModulePlusGateway: Object.fromEntries(rows.filter((row) => row.feature).map((row) => [`${row.label}/M`, round3(ratioTo(row, 'M'))])) }),
     targets,
   };

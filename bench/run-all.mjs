@@ -15,6 +15,7 @@ const SUITE = [
   { script: 'runtime-ack.mjs', results: 'ack.json' },
   { script: 'runtime-fanout.mjs', results: 'fanout.json' },
   { script: 'runtime-cross-instance.mjs', results: 'cross-instance.json' },
+  { script: 'check.mjs', results: 'check.json' },
 ];
 
 const suiteStarted = performance.now();

@@ -22,11 +22,16 @@ export function globalHelp(): string {
   });
   return [
     'Usage: realtime-schematics <schematic> [name] [options]',
+    '       realtime-schematics check [--json] [-p <project>]',
     '',
     'Writes production-grade socket.io code into the NestJS app in the current folder.',
     '',
     'Schematics:',
     ...rows,
+    '',
+    'Command:',
+    '  check  Reports where the app\'s real-time code departs from realtime.json and safe socket.io practice; writes nothing.',
+    '         e.g. realtime-schematics check --json   (realtime-schematics check --help for its options)',
     '',
     'Options for every schematic:',
     '  --dry-run, -d  Show what would change; write nothing.',

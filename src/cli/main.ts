@@ -15,6 +15,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(globalHelp());
     return schematicName ? 0 : 1;
   }
+  if (schematicName === 'check') {
+    // Not a schematic: it reads the app and writes nothing (see src/check/).
+    enableCompileCache();
+    const { runCheckCommand } = await import('./check-command');
+    return runCheckCommand(rest);
+  }
   const entry = findSchematic(schematicName);
   if (!entry) {
     throw new UsageError(`Unknown schematic "${schematicName}"; run \`realtime-schematics --help\` to list them.`);

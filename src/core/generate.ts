@@ -1,19 +1,9 @@
-import {
-  MergeStrategy,
-  Rule,
-  SchematicsException,
-  Tree,
-  apply,
-  applyTemplates,
-  filter,
-  forEach,
-  mergeWith,
-  move,
-  url,
-} from '@angular-devkit/schematics';
+import { Rule, SchematicContext, SchematicsException, Tree, apply, applyTemplates, callSource, filter, move, url } from '@angular-devkit/schematics';
+import { lastValueFrom } from 'rxjs';
 import { template } from '@angular-devkit/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatAsCreated } from './format';
 
 const TEMPLATES_DIR = join(__dirname, '../../templates');
 
@@ -30,8 +20,8 @@ export interface TemplateSet {
 
 /**
  * How an already existing file is treated:
- * - `owned`: a file this schematic generates; identical content is a no-op (idempotence),
- *   different content is an error unless `force`;
+ * - `owned`: a file this schematic generates; the same content as this run would leave is a no-op
+ *   (idempotence), different content is an error unless `force`;
  * - `shared`: a piece generated once per app and then owned by the team (e.g. shared types):
  *   an existing file is left exactly as it is.
  */
@@ -39,37 +29,44 @@ export type ExistingFilePolicy =
   | {
       kind: 'owned';
       force: boolean;
+      /** The run's `--format`: with it (or an app config Prettier reformats under), a previous run's file was formatted. */
+      format: boolean;
       /**
-       * For files other building blocks edit after they are written (a gateway once guarded): true
-       * when the existing text is what this run's edits would make of `rendered`, i.e. unchanged.
+       * For files other building blocks edit after they are written (a gateway once guarded): what
+       * this run leaves in the file, given the freshly `rendered` template and the existing text.
        */
-      isUnchanged?: (path: string, existing: string, rendered: string) => boolean;
+      expectedContent?: (path: string, existing: string, rendered: string) => string;
     }
   | { kind: 'shared' };
 
 /** Renders a template folder into the tree (`*.template` files; `__name__` placeholders in paths). */
 export function writeTemplates(set: TemplateSet, policy: ExistingFilePolicy): Rule {
-  return (host: Tree) =>
-    mergeWith(
-      apply(url(join(TEMPLATES_DIR, set.folder)), [
-        filter((path) => !set.skip?.(path.slice(1))),
-        applyTemplates(set.variables),
-        move(set.destination),
-        forEach((entry) => {
-          if (!host.exists(entry.path)) return entry;
-          if (policy.kind === 'shared' || host.read(entry.path)!.equals(entry.content)) return null;
-          if (policy.isUnchanged?.(entry.path, host.readText(entry.path), entry.content.toString('utf8'))) return null;
-          if (!policy.force) {
-            throw new SchematicsException(
-              `${entry.path.slice(1)} already exists with different content; nothing was written. Use --force to overwrite it.`,
-            );
-          }
-          host.overwrite(entry.path, entry.content);
-          return null;
-        }),
-      ]),
-      MergeStrategy.Default,
-    );
+  return async (host: Tree, context: SchematicContext) => {
+    const source = apply(url(join(TEMPLATES_DIR, set.folder)), [
+      filter((path) => !set.skip?.(path.slice(1))),
+      applyTemplates(set.variables),
+      move(set.destination),
+    ]);
+    const rendered = await lastValueFrom(callSource(source, context));
+    const paths: string[] = [];
+    rendered.visit((path) => void paths.push(path));
+    for (const path of paths) {
+      const content = rendered.readText(path);
+      if (!host.exists(path)) {
+        host.create(path, content);
+        continue;
+      }
+      if (policy.kind === 'shared') continue;
+      const existing = host.readText(path);
+      const expected = policy.expectedContent?.(path, existing, content) ?? content;
+      // An earlier run's output, possibly formatted by Prettier at the end of that run.
+      if (existing === expected || existing === (await formatAsCreated(path, expected, { format: policy.format }))) continue;
+      if (!policy.force) {
+        throw new SchematicsException(`${path.slice(1)} already exists with different content; nothing was written. Use --force to overwrite it.`);
+      }
+      host.overwrite(path, content);
+    }
+  };
 }
 
 /** One template file rendered to text, as `writeTemplates` would write it (for comparisons, not writes). */

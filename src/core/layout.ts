@@ -1,11 +1,10 @@
 import { Tree } from '@angular-devkit/schematics';
-import { readPrettierJsonConfig } from './format';
 
 /**
  * Lines of generated code whose layout depends on the length of a name or path, laid out the way
- * Prettier would at the app's print width, so generated files are Prettier-clean without loading
- * Prettier (which would double the CLI's run time). Everything else in the templates is written
- * in a layout that does not depend on names.
+ * Prettier would under the `nest new` config (print width 80), so generated files are Prettier-clean
+ * there without loading Prettier. Everything else in the templates is written in a layout that does
+ * not depend on names. Under any other config `formatForApp` (format.ts) runs Prettier on the files.
  */
 export interface Layout {
   /** `import { A, B } from './x.js';`, broken over lines when longer than the print width (and several names). */
@@ -14,10 +13,15 @@ export interface Layout {
   classHeader(className: string, interfaces: string[]): string;
 }
 
-const DEFAULT_PRINT_WIDTH = 80;
+const NEST_NEW_PRINT_WIDTH = 80;
 
-export function layoutFor(tree: Tree): Layout {
-  const printWidth = readPrettierJsonConfig(tree)?.printWidth ?? DEFAULT_PRINT_WIDTH;
+/**
+ * The layout of the `nest new` style. The tree is not read: an app's config only matters when it
+ * differs from that style, and then Prettier lays the files out (Prettier resolves configs
+ * asynchronously, from disk, which a template variable cannot wait for).
+ */
+export function layoutFor(_tree?: Tree): Layout {
+  const printWidth = NEST_NEW_PRINT_WIDTH;
   const fits = (line: string) => line.length <= printWidth;
   return {
     importStatement(names, specifier, options = {}) {

@@ -1,9 +1,9 @@
-import { Rule, SchematicContext, Tree, callRule, chain, noop } from '@angular-devkit/schematics';
+import { Rule, SchematicContext, Tree, callRule, chain } from '@angular-devkit/schematics';
 import { finalize } from 'rxjs';
 import { AppContext, resolveAppContext } from './app-context';
 import { Conventions, loadConventions, pick } from './conventions';
 import { installIfChanged } from './dependencies';
-import { formatChangedFiles } from './format';
+import { formatForApp } from './format';
 
 /** Options every schematic of the collection accepts (the Nest CLI injects most of them). */
 export interface CommonOptions {
@@ -17,6 +17,8 @@ export interface CommonOptions {
 export interface RunContext {
   app: AppContext;
   conventions: Conventions;
+  /** `--format` (or `format` in realtime.json): Prettier runs on every file the run writes. */
+  format: boolean;
 }
 
 /**
@@ -37,13 +39,15 @@ export function realtimeSchematic<O extends CommonOptions>(build: (options: O, r
   return (options: O) => (tree: Tree, context: SchematicContext) => {
     const outer = runs.get(context.engine);
     if (outer) return build(options, outer);
-    const run = { app: resolveAppContext(tree, options), conventions: loadConventions(tree) };
+    const app = resolveAppContext(tree, options);
+    const conventions = loadConventions(tree);
+    const run = { app, conventions, format: pick(options.format, conventions.format) ?? false };
     const packageJsonBefore = tree.readText('/package.json');
     runs.set(context.engine, run);
     const whole = chain([
       build(options, run),
       installIfChanged(packageJsonBefore, options),
-      pick(options.format, run.conventions.format) ? formatChangedFiles() : noop(),
+      formatForApp({ format: run.format }),
     ]);
     // Forgotten when the run ends, failed or not: the engine's next run is a root again.
     return callRule(whole, tree, context).pipe(finalize(() => runs.delete(context.engine)));

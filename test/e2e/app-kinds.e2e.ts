@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { AppKind } from '../support/app-recipes';
 import { createTestApp, removeTestApp } from '../support/apps';
 import { jestCapableNodeBinDir } from '../support/node-installs';
-import { RunningApp, startApp } from '../support/processes';
+import { RunningApp, run, startApp } from '../support/processes';
 import { fileSnapshot } from '../support/snapshots';
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET } from '../support/jwt';
@@ -156,6 +156,14 @@ describe.each(Object.keys(GENERATE) as AppKind[])('the production set in a %s ap
     const written = [...output.matchAll(/^(?:CREATE|UPDATE) (\S+)/gm)].map(([, file]) => file);
     const projectRoot = project.sourceRoot.replace(/\/?src$/, '');
     expect(written.filter((file) => !file.startsWith(projectRoot) && !WORKSPACE_FILES.includes(file))).toEqual([]);
+  });
+
+  it('has no findings under `realtime-schematics check` (SPEC §8: freshly generated code is clean)', async () => {
+    const checked = await run(appBin(app, 'realtime-schematics'), ['check', ...(kind === 'monorepo' ? ['-p', 'other'] : [])], {
+      cwd: app,
+      env: { CI: 'true', NO_COLOR: '1' },
+    });
+    expect([checked.code, checked.stdout, checked.stderr]).toEqual([0, 'No problems found.\n', '']);
   });
 
   it('compiles: type-checked with specs, and built by the app’s own build', async () => {

@@ -17,7 +17,7 @@ import type { GatewayOptions } from './schema';
  * applied exactly as a user applies them: `room-handler --gateway`, `ws-guard --gateway`,
  * `ws-filter --gateway`.
  */
-export const gateway = realtimeSchematic<GatewayOptions>((options, { app, conventions }) => (tree: Tree) => {
+export const gateway = realtimeSchematic<GatewayOptions>((options, { app, conventions, format }) => (tree: Tree) => {
   const location = resolveLocation(options.name, { path: options.path, sourceRoot: app.sourceRoot, flat: pick(options.flat, conventions.flat) });
   const spec = pick(options.spec, conventions.spec);
   const specFileSuffix = options.specFileSuffix ?? 'spec';
@@ -27,14 +27,16 @@ export const gateway = realtimeSchematic<GatewayOptions>((options, { app, conven
   const owned = {
     kind: 'owned',
     force: options.force ?? false,
-    // On a rerun the gateway and its specs are as the building blocks left them: unchanged means
-    // "what those blocks make of this render", for the blocks the gateway's decorators apply.
-    isUnchanged: (path: string, existing: string, rendered: string) => {
+    format,
+    // On a rerun the gateway and its specs are as the building blocks left them: what this run
+    // leaves is what those blocks make of this render, for the blocks the gateway's decorators apply.
+    expectedContent: (path: string, _existing: string, rendered: string) => {
       const existingGateway = readGatewayClass(tree, `${gatewayFile}.ts`);
       const blocks = existingGateway ? blocksAppliedTo(existingGateway, app, conventions) : {};
-      if (path.endsWith(`${gatewayFile}.ts`)) return existing === withBlocksApplied(app, path, rendered, blocks, 'gateway');
-      const template = path.endsWith('.e2e-spec.ts') ? E2E_SPEC_TEMPLATE : UNIT_SPEC_TEMPLATE;
-      return existing === renderTemplate(template, gatewayTemplateVariables(tree, app, conventions, location, blocks, specFileSuffix));
+      if (path.endsWith(`${gatewayFile}.ts`)) return withBlocksApplied(app, path, rendered, blocks, 'gateway');
+      if (path.endsWith('.e2e-spec.ts')) return renderTemplate(E2E_SPEC_TEMPLATE, gatewayTemplateVariables(tree, app, conventions, location, blocks, specFileSuffix));
+      if (path.endsWith(`.gateway.${specFileSuffix}.ts`)) return renderTemplate(UNIT_SPEC_TEMPLATE, gatewayTemplateVariables(tree, app, conventions, location, blocks, specFileSuffix));
+      return rendered;
     },
   } as const;
   // How the building blocks find this gateway: its path from the source root, without `.gateway.ts`.

@@ -20,7 +20,7 @@ const ADAPTERS: Record<Kind, { package: DependencyRequest['name']; factory: stri
   streams: { package: '@socket.io/redis-streams-adapter', factory: 'createAdapter', call: 'createAdapter(pub)' },
 };
 
-export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { app, conventions }) => (tree: Tree) => {
+export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { app, conventions, format }) => (tree: Tree) => {
   const location = resolveLocation(options.name, { sourceRoot: sharedFolder(app, conventions), flat: true });
   const kind = pick(options.kind, conventions.adapter.kind);
   const client = pick(options.client, conventions.adapter.client);
@@ -38,7 +38,7 @@ export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { a
     adapterCall: adapter.call,
   };
   return chain([
-    writeTemplates({ folder: 'redis-adapter/files', destination: location.directory, variables }, { kind: 'owned', force: options.force ?? false }),
+    writeTemplates({ folder: 'redis-adapter/files', destination: location.directory, variables }, { kind: 'owned', force: options.force ?? false, format }),
     options.skipImport ? noop() : wireIntoMain(app, { name: `${location.className}Adapter`, file: adapterFile, variable: location.propertyName + 'Adapter' }),
     addDependencies([{ name: '@nestjs/websockets' }, { name: '@nestjs/platform-socket.io' }, { name: 'socket.io' }, { name: client }, { name: adapter.package }]),
   ]);

@@ -13,7 +13,7 @@ import { realtimeSchematic } from '../../core/run';
 import { sharedImports, writeSharedSocket } from '../../core/shared';
 import type { RoomHandlerOptions } from './schema';
 
-export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app, conventions }) => (tree: Tree, context: SchematicContext) => {
+export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app, conventions, format }) => (tree: Tree, context: SchematicContext) => {
   const location = resolveLocation(options.name, { path: options.path, sourceRoot: app.sourceRoot, flat: pick(options.flat, conventions.flat) });
   const gateway = options.gateway ? findGateway(tree, app.sourceRoot, options.gateway) : undefined;
   const directory = gateway ? posix.dirname(gateway.path) : location.directory;
@@ -49,10 +49,11 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app
       {
         kind: 'owned',
         force: options.force ?? false,
-        // On a rerun the room handler carries the gateway's guards and filters: unchanged means "this render with them".
-        isUnchanged: (path, existing, rendered) => {
+        format,
+        // On a rerun the room handler carries the gateway's guards and filters: what this run leaves is this render with them.
+        expectedContent: (path, _existing, rendered) => {
           const rooms = path.endsWith(`${roomsFile}.ts`) ? readGatewayClass(tree, `${roomsFile}.ts`) : undefined;
-          return rooms !== undefined && existing === withBlocksApplied(app, path, rendered, blocksAppliedTo(rooms, app, conventions), 'handler');
+          return rooms ? withBlocksApplied(app, path, rendered, blocksAppliedTo(rooms, app, conventions), 'handler') : rendered;
         },
       },
     ),

@@ -1,0 +1,30 @@
+import { format } from 'prettier';
+import { layoutFor } from './layout';
+import { NEST_NEW_PRETTIER_OPTIONS } from './format';
+
+const nestNew = (text: string) => format(text, { ...NEST_NEW_PRETTIER_OPTIONS, filepath: 'x.ts' });
+
+describe('layoutFor', () => {
+  const layout = layoutFor();
+  const long = ['NotificationCenterEventsGateway', 'NotificationCenterEventsRooms', 'WsAuthGuard'];
+
+  it.each([
+    [['ChatGateway'], './chat/chat.gateway.js'],
+    [long, './admin/notification-center-events/notification-center-events.gateway.js'],
+    // Prettier never breaks an import of a single name, however long.
+    [['NotificationCenterEventsClientToServerEvents'], './admin/notification-center-events/notification-center-events.contract.js'],
+  ])('lays out `import { %j }` as Prettier does under the `nest new` config', async (names, specifier) => {
+    for (const typeOnly of [false, true]) {
+      const text = layout.importStatement(names, specifier, { typeOnly }) + '\n';
+      expect(await nestNew(text)).toBe(text);
+    }
+  });
+
+  it.each([
+    ['ChatGateway', ['OnGatewayConnection', 'OnGatewayDisconnect']],
+    ['NotificationCenterEventsGateway', ['OnGatewayInit', 'OnGatewayConnection', 'OnGatewayDisconnect']],
+  ])('lays out the class header of %s as Prettier does under the `nest new` config', async (className, interfaces) => {
+    const text = `${layout.classHeader(className, interfaces)}\n  x = 1;\n}\n`;
+    expect(await nestNew(text)).toBe(text);
+  });
+});
