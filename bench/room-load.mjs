@@ -1,21 +1,28 @@
 // The room fan-out load shared by the fan-out and cross-instance benchmarks.
-import { connect } from './runtime-apps.mjs';
+import { connect, signToken } from './runtime-apps.mjs';
 import { percentile, processCpuMs } from './stats.mjs';
 
 const ROOM = 'bench';
 export const IN_FLIGHT = 4;
 
 /**
- * Connects `subscribers` sockets spread round-robin over the servers, joins them all to one room,
- * then posts `messages` from the first (IN_FLIGHT at a time) and waits until every subscriber has
- * every message. Returns deliveries/s, p99 delivery latency and the servers' CPU per delivery.
+ * User ids as long as a socket.io socket id (20 characters): `sender` is the user id where the
+ * server authenticates and the socket id where it does not, so every server sends the same bytes.
+ */
+const subOf = (index) => `bench-user-${String(index).padStart(9, '0')}`;
+
+/**
+ * Connects `subscribers` sockets, each with its own signed JWT (servers without auth ignore it),
+ * spread round-robin over the servers, joins them all to one room, then posts `messages` from the
+ * first (IN_FLIGHT at a time) and waits until every subscriber has every message. Returns
+ * deliveries/s, p99 delivery latency and the servers' CPU per delivery.
  * `window.started` / `window.ended` (optional, awaited) bracket the messaging alone, without the
  * connects and joins: bench/profile/ profiles exactly that window.
  */
 export async function fanOut(servers, subscribers, messages, window = {}) {
   const sockets = [];
   for (let i = 0; i < subscribers; i += 50) {
-    const batch = Array.from({ length: Math.min(50, subscribers - i) }, (_, j) => connect(`${servers[(i + j) % servers.length].url}/chat`));
+    const batch = Array.from({ length: Math.min(50, subscribers - i) }, (_, j) => connect(`${servers[(i + j) % servers.length].url}/chat`, { auth: { token: signToken(subOf(i + j)) } }));
     sockets.push(...(await Promise.all(batch)));
   }
   for (const socket of sockets) {

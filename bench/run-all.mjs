@@ -28,22 +28,43 @@ const runs = SUITE.map(({ script, results }) => {
   const { status, signal } = spawnSync(process.execPath, [path.join(ROOT, 'bench', script)], { cwd: ROOT, stdio: 'inherit' });
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   const ok = status === 0 && existsSync(file);
-  const targets = ok ? JSON.parse(readFileSync(file, 'utf8')).targets : [];
-  return { script, seconds, ok, failure: ok ? undefined : `exit ${signal ?? status}`, targets };
+  const { targets = [], reported = [] } = ok ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  return { script, seconds, ok, failure: ok ? undefined : `exit ${signal ?? status}`, targets, reported };
 });
 const totalSeconds = Math.round((performance.now() - suiteStarted) / 100) / 10;
 
 console.log(`\n=== Summary (${machine()}): ${Math.floor(totalSeconds / 60)} min ${Math.round(totalSeconds % 60)} s\n`);
 printTable(
-  ['figure', 'ratio', 'target', ''],
+  ['figure', 'ratio', 'per round', 'target', ''],
   runs.flatMap((run) =>
-    run.ok ? run.targets.map((target) => [target.figure, target.ratio.toFixed(2), target.target, target.met ? 'ok' : 'MISSED']) : [[`${run.script}: failed (${run.failure})`, '', '', 'FAILED']],
+    run.ok
+      ? [
+          ...run.targets.map((target) => [target.figure, target.ratio.toFixed(2), target.spread ?? '', target.target, target.met ? 'ok' : 'MISSED']),
+          ...run.reported.map((figure) => [figure.figure, figure.ratio.toFixed(2), figure.spread ?? '', '', '']),
+        ]
+      : [[`${run.script}: failed (${run.failure})`, '', '', '', 'FAILED']],
   ),
 );
+// The runtime servers side by side, as their benchmarks measured them (medians over rounds).
+const RUNTIME_TABLES = [
+  { results: 'fanout.json', title: 'Room fan-out', columns: [['deliveriesPerSecond', 'deliveries/s', 0], ['p99Ms', 'p99 ms', 1], ['serverCpuUsPerDelivery', 'CPU µs/delivery', 2]] },
+  { results: 'ack.json', title: 'Request/ack', columns: [['acksPerSecond', 'acks/s', 0], ['p99Ms', 'p99 ms', 1], ['serverCpuUsPerAck', 'CPU µs/ack', 0]] },
+];
+for (const { results, title, columns } of RUNTIME_TABLES) {
+  const file = path.join(RESULTS, results);
+  if (!existsSync(file)) continue;
+  const { variants } = JSON.parse(readFileSync(file, 'utf8'));
+  console.log(`\n${title}\n`);
+  printTable(
+    ['server', ...columns.map(([, label]) => label)],
+    Object.values(variants).map((variant) => [variant.describe, ...columns.map(([key, , digits]) => variant[key].toFixed(digits))]),
+  );
+}
 writeResults(path.join(RESULTS, 'summary.json'), {
   totalSeconds,
   benchmarks: runs.map(({ script, seconds, ok, failure }) => ({ script, seconds, ok, ...(failure && { failure }) })),
   targets: runs.flatMap((run) => run.targets),
+  reported: runs.flatMap((run) => run.reported),
 });
 console.log(`\nwritten to ${path.relative(ROOT, path.join(RESULTS, 'summary.json'))}`);
 process.exitCode = runs.every((run) => run.ok) ? 0 : 1;

@@ -33,9 +33,13 @@ export async function generatedApp(conventions, { moreCommands = [], gatewayAddi
   return dir;
 }
 
-/** A hand-written Nest baseline: the files of bench/baselines/<name>/ replace the app's src/. */
-export async function baselineApp(name) {
-  const dir = await apps.createTestApp('nest12-esm', { installPackage: false });
+/**
+ * A hand-written Nest baseline: the files of bench/baselines/<name>/ replace the app's src/.
+ * `packages` the app lacks (exact versions) are installed once into a cached variant of the app.
+ */
+export async function baselineApp(name, { packages = [] } = {}) {
+  const variant = packages.length > 0 ? { name: 'baselinedeps', recipe: packages, extend: (app) => mustRun(app, 'npm', ['install', '--no-audit', '--no-fund', '--save-exact', ...packages]) } : undefined;
+  const dir = await apps.createTestApp('nest12-esm', { installPackage: false, variant });
   const folder = path.join(ROOT, 'bench/baselines', name);
   for (const file of readdirSync(folder)) copyFileSync(path.join(folder, file), path.join(dir, 'src', file));
   await mustRun(dir, 'npm', ['run', 'build']);
