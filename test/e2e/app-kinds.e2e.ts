@@ -22,7 +22,7 @@ type Command = [bin: string, args: string[]];
 /**
  * What is generated in each kind, in order: `init` (which writes realtime.json with auth and rooms
  * on), then `feature chat`, through a different entry point in each kind, then `redis-adapter` (the
- * app then runs every message through the generated adapter; REDIS_URL unset: in-memory).
+ * app then serves through the generated adapter: its server options; REDIS_URL unset: in-memory).
  * `--skip-install`: the template apps already hold every package, and the tests stay offline.
  */
 const GENERATE: Record<AppKind, Command[]> = {
