@@ -1,3 +1,4 @@
+import { logging } from '@angular-devkit/core';
 import { HostTree } from '@angular-devkit/schematics';
 import { AppContext } from './app-context';
 import { applyEdits } from './ast/apply';
@@ -52,7 +53,8 @@ export function withBlocksApplied(app: AppContext, path: string, rendered: strin
   const file = path.replace(/^\//, '');
   const scratch = new HostTree();
   scratch.create(file, rendered);
-  const silent = { logger: { warn: () => undefined } } as never;
+  // A fresh render has the shape the edits expect: no manual step to report.
+  const silent = { logger: new logging.NullLogger() };
   const steps = [
     blocks.auth && ((handler: GatewayClass) => guardEdit(app, handler, blocks.auth!, role)),
     blocks.filter && ((handler: GatewayClass) => filterEdit(app, handler, blocks.filter!)),

@@ -6,8 +6,9 @@ import { GatewayBlocks } from './blocks';
 import { Conventions } from './conventions';
 import { renderTemplate } from './generate';
 import { layoutFor } from './layout';
-import { Location, relativeImport } from './naming';
+import { Location, relativeImport, resolveLocation } from './naming';
 import { importFrom } from './pieces';
+import type { RunContext } from './run';
 import { sharedImports } from './shared';
 
 export const UNIT_SPEC_TEMPLATE = 'gateway/files/__fileName__.gateway.__specFileSuffix__.ts.template';
@@ -53,13 +54,17 @@ export function gatewayTemplateVariables(
  */
 function generatedLocation(app: AppContext, gateway: GatewayClass): Location | undefined {
   const fileName = posix.basename(gateway.path, '.gateway.ts');
-  const className = gateway.className.replace(/Gateway$/, '');
-  if (!className || className === gateway.className) return undefined;
   const directory = posix.dirname(gateway.path);
-  const fromSourceRoot = posix.relative(app.sourceRoot || '.', directory);
-  const group = posix.basename(directory) === fileName ? posix.dirname(fromSourceRoot) : fromSourceRoot;
-  const propertyName = className.charAt(0).toLowerCase() + className.slice(1);
-  return { fileName, className, propertyName, directory, group: group === '.' ? '' : group };
+  const flat = posix.basename(directory) !== fileName;
+  const folder = posix.relative(app.sourceRoot || '.', flat ? directory : posix.dirname(directory));
+  // Derived by the same naming the gateway schematic used, then held against what the file says.
+  let location: Location;
+  try {
+    location = resolveLocation(fileName, { sourceRoot: app.sourceRoot, path: folder === '.' ? '' : folder, flat });
+  } catch {
+    return undefined; // a name the schematic would not have accepted (`chat.v2.gateway.ts`): not its output
+  }
+  return `${location.className}Gateway` === gateway.className && location.directory === directory ? location : undefined;
 }
 
 /**
@@ -71,7 +76,7 @@ function generatedLocation(app: AppContext, gateway: GatewayClass): Location | u
 export function refreshGatewaySpecs(
   tree: Tree,
   context: SchematicContext,
-  run: { app: AppContext; conventions: Conventions },
+  run: RunContext,
   gateway: GatewayClass,
   change: { before: GatewayBlocks; after: GatewayBlocks; specFileSuffix: string; needs: string },
 ): void {

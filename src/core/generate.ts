@@ -33,9 +33,9 @@ export type ExistingFilePolicy =
       format: boolean;
       /**
        * For files other building blocks edit after they are written (a gateway once guarded): what
-       * this run leaves in the file, given the freshly `rendered` template and the existing text.
+       * this run leaves in the file, given the freshly `rendered` template.
        */
-      expectedContent?: (path: string, existing: string, rendered: string) => string;
+      expectedContent?: (path: string, rendered: string) => string;
     }
   | { kind: 'shared' };
 
@@ -58,7 +58,7 @@ export function writeTemplates(set: TemplateSet, policy: ExistingFilePolicy): Ru
       }
       if (policy.kind === 'shared') continue;
       const existing = host.readText(path);
-      const expected = policy.expectedContent?.(path, existing, content) ?? content;
+      const expected = policy.expectedContent?.(path, content) ?? content;
       // An earlier run's output, possibly formatted by Prettier at the end of that run.
       if (existing === expected || existing === (await formatAsCreated(path, expected, { format: policy.format }))) continue;
       if (!policy.force) {

@@ -41,7 +41,7 @@ export function realtimeSchematic<O extends CommonOptions>(build: (options: O, r
     if (outer) return build(options, outer);
     const app = resolveAppContext(tree, options);
     const conventions = loadConventions(tree);
-    const run = { app, conventions, format: pick(options.format, conventions.format) ?? false };
+    const run = { app, conventions, format: pick(options.format, conventions.format) };
     const packageJsonBefore = tree.readText('/package.json');
     runs.set(context.engine, run);
     const whole = chain([

@@ -5,7 +5,7 @@ import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { renderTemplate, writeTemplates } from '../../core/generate';
 import { readGatewayClass } from '../../core/ast/gateways';
-import { blocksAppliedTo, withBlocksApplied } from '../../core/blocks';
+import { GatewayBlocks, blocksAppliedTo, withBlocksApplied } from '../../core/blocks';
 import { E2E_SPEC_TEMPLATE, UNIT_SPEC_TEMPLATE, gatewayE2eFile, gatewayTemplateVariables } from '../../core/gateway-files';
 import { resolveLocation } from '../../core/naming';
 import { realtimeSchematic } from '../../core/run';
@@ -24,19 +24,23 @@ export const gateway = realtimeSchematic<GatewayOptions>((options, { app, conven
   const e2eSpec = pick(options.e2eSpec, conventions.e2eSpec);
   const gatewayFile = `${location.directory}/${location.fileName}.gateway`;
   const variables = gatewayTemplateVariables(tree, app, conventions, location, {}, specFileSuffix);
+  // The blocks the existing gateway's decorators apply, read once, on a rerun's first existing file.
+  let existingBlocks: GatewayBlocks | undefined;
+  const readExistingBlocks = (): GatewayBlocks => {
+    const existing = readGatewayClass(tree, `${gatewayFile}.ts`);
+    return existing ? blocksAppliedTo(existing, app, conventions) : {};
+  };
   const owned = {
     kind: 'owned',
     force: options.force ?? false,
     format,
     // On a rerun the gateway and its specs are as the building blocks left them: what this run
     // leaves is what those blocks make of this render, for the blocks the gateway's decorators apply.
-    expectedContent: (path: string, _existing: string, rendered: string) => {
-      const existingGateway = readGatewayClass(tree, `${gatewayFile}.ts`);
-      const blocks = existingGateway ? blocksAppliedTo(existingGateway, app, conventions) : {};
+    expectedContent: (path: string, rendered: string) => {
+      const blocks = (existingBlocks ??= readExistingBlocks());
       if (path.endsWith(`${gatewayFile}.ts`)) return withBlocksApplied(app, path, rendered, blocks, 'gateway');
-      if (path.endsWith('.e2e-spec.ts')) return renderTemplate(E2E_SPEC_TEMPLATE, gatewayTemplateVariables(tree, app, conventions, location, blocks, specFileSuffix));
-      if (path.endsWith(`.gateway.${specFileSuffix}.ts`)) return renderTemplate(UNIT_SPEC_TEMPLATE, gatewayTemplateVariables(tree, app, conventions, location, blocks, specFileSuffix));
-      return rendered;
+      const specTemplate = path.endsWith('.e2e-spec.ts') ? E2E_SPEC_TEMPLATE : path.endsWith(`.gateway.${specFileSuffix}.ts`) ? UNIT_SPEC_TEMPLATE : undefined;
+      return specTemplate ? renderTemplate(specTemplate, gatewayTemplateVariables(tree, app, conventions, location, blocks, specFileSuffix)) : rendered;
     },
   } as const;
   // How the building blocks find this gateway: its path from the source root, without `.gateway.ts`.

@@ -51,7 +51,7 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app
         force: options.force ?? false,
         format,
         // On a rerun the room handler carries the gateway's guards and filters: what this run leaves is this render with them.
-        expectedContent: (path, _existing, rendered) => {
+        expectedContent: (path, rendered) => {
           const rooms = path.endsWith(`${roomsFile}.ts`) ? readGatewayClass(tree, `${roomsFile}.ts`) : undefined;
           return rooms ? withBlocksApplied(app, path, rendered, blocksAppliedTo(rooms, app, conventions), 'handler') : rendered;
         },
