@@ -26,7 +26,7 @@ describe('versions manifest', () => {
   it('agrees with the devDependencies the demo app runs on', () => {
     const latest = manifest.byNestMajor['12'];
     const runtime = { ...latest, ...manifest.common } as Record<string, string>;
-    for (const name of ['@nestjs/websockets', '@nestjs/platform-socket.io', '@nestjs/jwt', 'class-validator', 'redis', '@socket.io/redis-adapter']) {
+    for (const name of ['@nestjs/websockets', '@nestjs/platform-socket.io', '@nestjs/jwt', 'class-validator', 'redis', '@socket.io/redis-adapter', '@socket.io/redis-emitter', 'rate-limiter-flexible']) {
       expect([name, majorOf(repoPackageJson.devDependencies[name])]).toEqual([name, majorOf(runtime[name])]);
     }
     expect(repoPackageJson.devDependencies['socket.io']).toBe(latest['socket.io']);
