@@ -22,3 +22,13 @@ export function sharedImports(app: AppContext, conventions: Conventions, fromFil
 export function writeSharedSocket(app: AppContext, conventions: Conventions): Rule {
   return writeTemplates({ folder: 'shared/socket', destination: sharedFolder(app, conventions), variables: {} }, { kind: 'shared' });
 }
+
+/** The shared Redis connection helper (presence, the notifier's worker emitter), for the adapter's Redis client library. */
+export function writeSharedRedis(app: AppContext, conventions: Conventions): Rule {
+  return writeTemplates({ folder: 'shared/redis', destination: sharedFolder(app, conventions), variables: { client: conventions.adapter.client } }, { kind: 'shared' });
+}
+
+/** Import specifier of the shared Redis helper, as seen from `fromFile`. */
+export function sharedRedisImport(app: AppContext, conventions: Conventions, fromFile: string): string {
+  return relativeImport(fromFile, `${sharedFolder(app, conventions)}/realtime-redis`, app.importSuffix);
+}
