@@ -2,6 +2,7 @@ import { Rule, SchematicContext, Tree, chain, noop } from '@angular-devkit/schem
 import { posix } from 'node:path';
 import { applyEdits } from '../../core/ast/apply';
 import { GatewayClass, addClassDecoratorArgument, classDecoratorArguments, findGateway, readGatewayClass } from '../../core/ast/gateways';
+import { importPosition } from '../../core/ast/imports';
 import { registerInModule } from '../../core/ast/modules';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
@@ -76,10 +77,15 @@ function applyGatewayDecorators(gateway: GatewayClass, roomsPath: string): Rule 
       if (unresolved.length > 0) {
         context.logger.warn(`WARNING ${roomsPath}: add ${unresolved.join(', ')} to its @${decorator.name}() by hand, as on ${gateway.className}.`);
       }
-      // One argument at a time: each edit reads the class as the previous one left it.
-      for (const argument of imported) {
+      // In the order the gateway's imports show they were added, each beside its neighbours in the
+      // gateway's list: the copy reads as the gateway does, imports included. One at a time: each
+      // edit reads the class as the previous one left it.
+      const added = (argument: { name: string; from: string }) => importPosition(gateway.source, argument.name, argument.from) ?? 0;
+      for (const argument of [...imported].sort((a, b) => added(a) - added(b))) {
+        const index = imported.indexOf(argument);
         const rooms = readGatewayClass(tree, roomsPath);
-        if (rooms) applyEdits(tree, context, addClassDecoratorArgument(rooms, decorator, argument));
+        const placement = { after: imported[index - 1], before: imported[index + 1] };
+        if (rooms) applyEdits(tree, context, addClassDecoratorArgument(rooms, decorator, argument, placement));
       }
     }
   };
