@@ -62,7 +62,8 @@ export const gateway = realtimeSchematic<GatewayOptions>((options, run) => (tree
       ? noop()
       : registerInModule({ key: 'providers', className: `${location.className}Gateway`, file: gatewayFile, directory: location.directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module }),
     conventions.rooms.enabled ? schematic('room-handler', { ...blockOptions, name: location.fileName, module: options.module, skipImport: options.skipImport }) : noop(),
-    // Before ws-guard, as on a gateway generated without auth: the auth guard still goes first in @UseGuards.
+    // Before ws-guard, the order `gateway` then `ws-guard --gateway` has, so both give the same file
+    // (imports included); WsAuthGuard still comes first in @UseGuards().
     conventions.rateLimit.enabled ? applyRateLimit(run, gatewayName, { spec, specFileSuffix }) : noop(),
     conventions.auth.enabled ? schematic('ws-guard', { ...blockOptions, skipImport: options.skipImport }) : noop(),
     conventions.filter.enabled ? schematic('ws-filter', blockOptions) : noop(),
