@@ -11,6 +11,8 @@ export interface Layout {
   importStatement(names: string[], specifier: string, options?: { typeOnly?: boolean }): string;
   /** `export class X implements A, B {`, with Prettier's line breaks when it is too long. */
   classHeader(className: string, interfaces: string[]): string;
+  /** `export type X = A & B;`, broken after each `&` when it is too long. */
+  intersectionType(name: string, types: string[]): string;
 }
 
 const NEST_NEW_PRINT_WIDTH = 80;
@@ -33,6 +35,10 @@ export function layoutFor(_tree?: Tree): Layout {
     classHeader(className, interfaces) {
       const oneLine = `export class ${className} implements ${interfaces.join(', ')} {`;
       return fits(oneLine) ? oneLine : `export class ${className}\n  implements ${interfaces.join(', ')}\n{`;
+    },
+    intersectionType(name, types) {
+      const oneLine = `export type ${name} = ${types.join(' & ')};`;
+      return fits(oneLine) ? oneLine : `export type ${name} = ${types.join(' &\n  ')};`;
     },
   };
 }
