@@ -38,7 +38,12 @@ export function layoutFor(_tree?: Tree): Layout {
     },
     intersectionType(name, types) {
       const oneLine = `export type ${name} = ${types.join(' & ')};`;
-      return fits(oneLine) ? oneLine : `export type ${name} = ${types.join(' &\n  ')};`;
+      if (fits(oneLine)) return oneLine;
+      // The first type stays on the `=` line when it fits there; else every type goes below it.
+      const [first, ...rest] = types;
+      return fits(`export type ${name} = ${first} &`)
+        ? `export type ${name} = ${[first, ...rest].join(' &\n  ')};`
+        : `export type ${name} =\n  ${first} &\n${rest.map((type) => `    ${type}`).join(' &\n')};`;
     },
   };
 }
