@@ -117,7 +117,7 @@ describe('notifier schematic', () => {
     expect(withoutAuth).toContain('.to(userId)');
     expect(withoutAuth).toContain('there are no user rooms: the\n   * user id is the socket id');
     expect(withoutAuth).not.toContain('userRoom');
-    expect(open.readContent('/test/chat.notifier.e2e-spec.ts')).toContain('notifier.toUser(alice.id,');
+    expect(open.readContent('/test/chat.notifier.e2e-spec.ts')).toContain('notifier.toUser(alice.id!,');
   });
 
   it('warns, and writes no worker emitter, for an adapter kind the Redis emitter cannot reach', async () => {
