@@ -92,6 +92,20 @@ describe('notifier schematic', () => {
     expect(result.readContent('/src/app.module.ts')).toContain('exports: [LiveNotifier]');
   });
 
+  it("serves a gateway's main namespace, and mirrors a nested gateway's folders in its e2e spec", async () => {
+    const tree = createAppTree('esm');
+    tree.create('/src/live/live.gateway.ts', HAND_WRITTEN.replace("@WebSocketGateway({ namespace: 'live' })", '@WebSocketGateway()'));
+    const { tree: result } = await run('notifier', tree, { name: 'live' });
+    const notifier = result.readContent('/src/live/live.notifier.ts');
+    expect(notifier).toContain('@WebSocketGateway()\nexport class LiveNotifier');
+    expect(notifier).toContain("emitter.of('/')");
+
+    const { tree: nested } = await run('gateway', createAppTree('esm'), { name: 'admin/chat' });
+    await run('notifier', nested, { name: 'admin/chat' });
+    expect(nested.exists('/src/admin/chat/chat.notifier.ts')).toBe(true);
+    expect(nested.readContent('/test/admin/chat.notifier.e2e-spec.ts')).toContain("from '../../src/admin/chat/chat.notifier.js';");
+  });
+
   it('leaves the notifier undecorated when ws-guard and ws-filter are applied to its gateway afterwards', async () => {
     const tree = createAppTree('esm');
     tree.create('/src/live/live.gateway.ts', HAND_WRITTEN);

@@ -46,12 +46,14 @@ export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tr
   const e2eSpec = pick(options.e2eSpec, conventions.e2eSpec) && moduleName !== undefined;
   const e2eFile = posix.join(app.e2eRoot, gatewayGroup(app.sourceRoot, directory, gatewayBase), `${location.fileName}.notifier.e2e-spec`);
   const events = eventSources(tree, gateway, gatewayBase, notifierFile, app.importSuffix);
+  const namespacePath = (namespace ?? '').replace(/^\//, '');
   const variables = {
-    ...location,
+    fileName: location.fileName,
+    className: location.className,
     namespaceLabel: namespace ?? '/',
     decoratorOptions: namespace === undefined ? '' : `{ namespace: '${namespace}' }`,
-    emitterNamespace: `/${(namespace ?? '').replace(/^\//, '')}`,
-    namespacePath: (namespace ?? '').replace(/^\//, ''),
+    emitterNamespace: `/${namespacePath}`,
+    namespacePath,
     auth: conventions.auth.enabled,
     workerEmitter,
     adapterKind: conventions.adapter.kind,
@@ -78,7 +80,7 @@ export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tr
     writeTemplates({ folder: 'notifier/files', destination: directory, variables, skip: (path) => !spec && path.includes('__specFileSuffix__') }, owned),
     e2eSpec ? writeTemplates({ folder: 'notifier/e2e', destination: posix.dirname(e2eFile), variables }, owned) : noop(),
     options.skipImport ? noop() : chain([register('providers'), register('exports')]),
-    addDependencies(notifierDependencies(conventions, e2eSpec)),
+    addDependencies(notifierDependencies(conventions, { workerEmitter, e2eSpec })),
   ]);
 });
 
@@ -104,7 +106,7 @@ function gatewayGroup(sourceRoot: string, directory: string, gatewayBase: string
   return group === '.' ? '' : group;
 }
 
-function notifierDependencies(conventions: Conventions, e2eSpec: boolean): DependencyRequest[] {
-  const emitter: DependencyRequest[] = conventions.adapter.kind === 'pubsub' ? [{ name: '@socket.io/redis-emitter' }, { name: conventions.adapter.client }] : [];
+function notifierDependencies(conventions: Conventions, { workerEmitter, e2eSpec }: { workerEmitter: boolean; e2eSpec: boolean }): DependencyRequest[] {
+  const emitter: DependencyRequest[] = workerEmitter ? [{ name: '@socket.io/redis-emitter' }, { name: conventions.adapter.client }] : [];
   return [...WEBSOCKET_DEPENDENCIES, ...emitter, ...(e2eSpec ? [{ name: 'socket.io-client' as const, dev: true }] : [])];
 }
