@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { createTestApp, removeTestApp } from '../support/apps';
@@ -185,6 +185,15 @@ const broadcast = (message: string) => ['notification', { type: 'test', message,
       expect(await phone.received(1)).toEqual([notification('from the worker', 'worker')]);
       expect(await laptop.received(1)).toEqual([notification('from the worker', 'worker')]);
       await broadcastFence([phone, laptop, bob]);
+    });
+
+    it('is idempotent, writes nothing with --dry-run, and has --help from its schema', async () => {
+      const cli = appBin(app, 'realtime-schematics');
+      expect((await succeed(app, cli, ['notifier', 'chat'])).stdout).toContain('Nothing to be done.');
+      const dry = await succeed(app, cli, ['emitter', 'alerts', '--gateway', 'chat', '--dry-run']);
+      expect(dry.stdout).toContain('CREATE src/chat/alerts.notifier.ts');
+      expect(existsSync(join(app, 'src/chat/alerts.notifier.ts'))).toBe(false);
+      expect((await succeed(app, cli, ['notifier', '--help'])).stdout).toContain('--gateway');
     });
 
     it('a worker without REDIS_URL: the call rejects saying so, and the worker still exits', async () => {

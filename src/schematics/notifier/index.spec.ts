@@ -146,7 +146,7 @@ describe('notifier schematic', () => {
     expect(JSON.parse(tree.readContent('/package.json')).dependencies).not.toHaveProperty('@socket.io/redis-emitter');
   });
 
-  it('honours --spec=false, --skip-import and --dry-run', async () => {
+  it('honours --spec=false and --skip-import', async () => {
     const tree = await appWithChat();
     const before = snapshotTree(tree);
     const { tree: result } = await run('notifier', tree, { name: 'chat', spec: false, skipImport: true });
