@@ -130,7 +130,9 @@ describe('the chat client in two tabs of headless Chromium', () => {
   const shows = (tab: Page, kind: string, text: string) =>
     tab.locator(`#log li[data-kind="${kind}"]`, { hasText: new RegExp(`^${escapeRegExp(text)}$`) }).waitFor();
 
+  /** Types `value` into a form of the tab and sends it, as its user does: the tab in front first. */
   async function submit(tab: Page, form: 'join' | 'post', value: string): Promise<void> {
+    await tab.bringToFront();
     await tab.locator(`#${form} input`).fill(value);
     await tab.locator(`#${form} button`).click();
   }
