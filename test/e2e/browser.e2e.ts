@@ -1,21 +1,22 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import { join } from 'node:path';
-import { build, type Plugin } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { createTestApp, removeTestApp } from '../support/apps';
 import { type Chromium, ensureChromium, launchChromium } from '../support/browser';
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET, signJwt } from '../support/jwt';
-import { type RunningApp, startApp } from '../support/processes';
+import { type RunningApp, mustRun, startApp } from '../support/processes';
+import { REPO_ROOT } from '../support/repo';
 import { type StaticSite, serveFolder } from '../support/static-site';
 
 /**
  * The front end is a browser (issue 15): a real Nest 12 ESM app (`init` + `feature chat` +
  * `redis-adapter`, in-memory adapter) started with WS_CORS_ORIGINS naming one origin; a small page
- * (fixtures/browser/) bundled by esbuild with the app's chat client and served from that origin and
- * from a foreign one; two tabs of headless Chromium chatting through it, and the foreign page refused
- * on both transports. The test acts through the page's forms and reads what the page shows.
+ * (fixtures/browser/) bundled by esbuild with the app's chat client (scripts/bundle-chat-page.mjs)
+ * and served from that origin and from a foreign one; two tabs of headless Chromium chatting
+ * through it, and the foreign page refused on both transports. The test acts through the page's
+ * forms and reads what the page shows.
  */
 const FIXTURE = join(__dirname, 'fixtures/browser');
 /** The module the page imports as `chat-client`. */
@@ -24,28 +25,10 @@ const TRANSPORTS = ['polling', 'websocket'] as const;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** esbuild resolves the page's `chat-client` import to `file` (and its imports from beside it). */
-const chatClientAt = (file: string): Plugin => ({
-  name: 'chat-client',
-  setup(build) {
-    build.onResolve({ filter: /^chat-client$/ }, () => ({ path: file }));
-  },
-});
-
 /** index.html and page.js (one script, the client and socket.io-client inside) in a new folder. */
 async function bundlePage(client: string): Promise<string> {
   const folder = await mkdtemp(join(os.tmpdir(), 'rs-page-'));
-  await build({
-    entryPoints: [join(FIXTURE, 'page.ts')],
-    outfile: join(folder, 'page.js'),
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    plugins: [chatClientAt(client)],
-    logLevel: 'silent',
-  });
-  await copyFile(join(FIXTURE, 'index.html'), join(folder, 'index.html'));
+  await mustRun(process.execPath, [join(REPO_ROOT, 'scripts/bundle-chat-page.mjs'), client, folder], { cwd: REPO_ROOT });
   return folder;
 }
 
@@ -77,11 +60,11 @@ async function typeCheckPage(app: string, client: string, folder: string): Promi
 describe('the chat client in two tabs of headless Chromium', () => {
   let app: string;
   let server: RunningApp;
-  let page: string;
+  let pageFolder: string;
   let allowed: StaticSite;
   let foreign: StaticSite;
   let chromium: Chromium;
-  /** What the tabs reported that the test did not ask for: uncaught errors, failed requests. */
+  /** The tabs' uncaught errors (none expected). */
   const pageErrors: string[] = [];
   /** What each tab printed to its console (the browser's own CORS and WebSocket errors included). */
   const consoles = new WeakMap<Page, string[]>();
@@ -94,10 +77,10 @@ describe('the chat client in two tabs of headless Chromium', () => {
     await succeed(app, cli, ['feature', 'chat']);
     await succeed(app, cli, ['redis-adapter']);
     await succeed(app, 'npm', ['run', 'build']);
-    page = await bundlePage(clientFile(app));
-    await typeCheckPage(app, clientFile(app), page);
-    allowed = await serveFolder(page);
-    foreign = await serveFolder(page);
+    pageFolder = await bundlePage(clientFile(app));
+    await typeCheckPage(app, clientFile(app), pageFolder);
+    allowed = await serveFolder(pageFolder);
+    foreign = await serveFolder(pageFolder);
     server = await startApp(app, { JWT_SECRET: TEST_JWT_SECRET, WS_CORS_ORIGINS: allowed.origin, REDIS_URL: '' });
     chromium = await launchChromium();
   });
@@ -106,7 +89,7 @@ describe('the chat client in two tabs of headless Chromium', () => {
     await chromium?.close();
     await server?.stop();
     await Promise.all([allowed?.close(), foreign?.close()]);
-    if (page) await rm(page, { recursive: true, force: true });
+    if (pageFolder) await rm(pageFolder, { recursive: true, force: true });
     if (app) await removeTestApp(app);
   });
 
