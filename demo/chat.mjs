@@ -5,8 +5,10 @@
 // printed as a transcript: also a notification pushed from an HTTP call to a user's two devices,
 // presence changes and a rate-limited burst. Everything is stopped and removed at the end, whatever happens.
 //
-//   npm run demo          (builds the package first; Node 20)
-//   npm run demo:node22   (the same on Node 22, fetched as the npm package node@22)
+//   npm run demo            (builds the package first; Node 20)
+//   npm run demo:node22     (the same on Node 22, fetched as the npm package node@22)
+//   npm run demo -- --serve (then keeps the app running and serves the chat page of the browser
+//                            e2e test, for two users in a browser, until Ctrl-C)
 //
 // Offline after `npm install`: the app is scaffolded with --skip-install and its node_modules is a
 // link to this repository's, which holds every package the app needs (devDependencies). Without
@@ -19,6 +21,8 @@ import { io } from 'socket.io-client';
 import { ROOT, loadTestSupport } from '../scripts/load-app-helpers.mjs';
 
 const apps = loadTestSupport('apps', 'processes');
+const { serveFolder } = loadTestSupport('static-site');
+const SERVE = process.argv.includes('--serve');
 const { signJwt } = loadTestSupport('jwt');
 const CLI = path.join(ROOT, 'dist/cli/main.js');
 const ENV = { NO_COLOR: '1', CI: 'true' };
@@ -107,6 +111,7 @@ const app = path.join(workspace, 'chat-app');
 const secret = randomBytes(32).toString('base64url');
 const sockets = [];
 let server;
+let site;
 try {
   say(`Node ${process.version}; a new Nest app in ${app}`);
   await step('1. nest new chat-app --skip-install (offline: node_modules is linked to this repository\'s)', workspace, path.join(ROOT, 'node_modules/.bin/nest'), [
@@ -129,7 +134,13 @@ try {
   say('    built');
 
   const redis = process.env.REDIS_URL ? `REDIS_URL=${process.env.REDIS_URL}` : 'no REDIS_URL: in-memory adapter';
-  server = await apps.startApp(app, { JWT_SECRET: secret, REDIS_URL: process.env.REDIS_URL ?? '' });
+  if (SERVE) {
+    // The page of test/e2e/browser.e2e.ts with the app's client, from an origin the app allows.
+    const { bundleChatPage } = await import('../scripts/bundle-chat-page.mjs');
+    await bundleChatPage(path.join(ROOT, 'test/e2e/fixtures/browser/plain-client.ts'), path.join(workspace, 'page'));
+    site = await serveFolder(path.join(workspace, 'page'));
+  }
+  server = await apps.startApp(app, { JWT_SECRET: secret, REDIS_URL: process.env.REDIS_URL ?? '', ...(site ? { WS_CORS_ORIGINS: site.origin } : {}) });
   say(`\n7. The app listens on ${server.url} (JWT_SECRET set, ${redis})`);
   for (const line of server.output().split('\n').filter((text) => text.includes('REDIS_URL'))) say(`    ${line.trim()}`);
 
@@ -209,8 +220,19 @@ try {
   say(`    carol connected: ${carol.connected}`);
 
   say('\nDemo finished.');
+  if (site) {
+    sockets.splice(0).forEach((socket) => socket.disconnect());
+    const hourToken = (sub) => signJwt({ sub, exp: Math.floor(Date.now() / 1000) + 3600 }, secret);
+    const pageFor = (sub) => `${site.origin}/?server=${encodeURIComponent(server.url)}#token=${hourToken(sub)}`;
+    say(`\nThe chat page, served from ${site.origin} (WS_CORS_ORIGINS): open each link in its own tab.`);
+    say(`    alice: ${pageFor('alice')}`);
+    say(`    bob:   ${pageFor('bob')}`);
+    say('The tokens are valid for an hour. Ctrl-C stops the app and removes it.');
+    await new Promise((resolve) => ['SIGINT', 'SIGTERM'].forEach((signal) => process.once(signal, resolve)));
+  }
 } finally {
   sockets.forEach((socket) => socket.disconnect());
+  await site?.close();
   await server?.stop();
   rmSync(workspace, { recursive: true, force: true });
 }
