@@ -102,7 +102,9 @@ describe('the chat client in two tabs of headless Chromium', () => {
     tab.on('console', (message) => said.push(message.text()));
     const query = new URLSearchParams({ server: server.url, ...(transport ? { transport } : {}) });
     await tab.goto(`${site.origin}/?${query}#token=${signJwt({ sub })}`);
-    await tab.locator('#status:not([data-state="connecting"])').waitFor();
+    await tab.locator('#status:not([data-state="connecting"])').waitFor({ timeout: 15_000 }).catch(() => {
+      throw new Error(`${sub}'s page from ${site.origin} (${transport ?? 'default transports'}) neither connected nor showed a refusal in 15 s; its console: ${JSON.stringify(said)}`);
+    });
     return tab;
   }
 
