@@ -93,15 +93,18 @@ describe('the chat client in two tabs of headless Chromium', () => {
     if (app) await removeTestApp(app);
   });
 
-  /** A new tab on the page from `site`, as user `sub`; `transport` forces one. Resolves once it settled (connected or refused). */
-  async function openTab(site: StaticSite, sub: string, transport?: string): Promise<Page> {
+  /**
+   * A new tab on the page from `site`, as user `sub` (a token signed with `secret`); `transport`
+   * forces one. Resolves once the page has settled: connected or refused.
+   */
+  async function openTab(site: StaticSite, sub: string, transport?: string, secret = TEST_JWT_SECRET): Promise<Page> {
     const tab = await chromium.context.newPage();
     tab.on('pageerror', (error) => pageErrors.push(`${sub}: ${error.message}`));
     const said: string[] = [];
     consoles.set(tab, said);
     tab.on('console', (message) => said.push(message.text()));
     const query = new URLSearchParams({ server: server.url, ...(transport ? { transport } : {}) });
-    await tab.goto(`${site.origin}/?${query}#token=${signJwt({ sub })}`);
+    await tab.goto(`${site.origin}/?${query}#token=${signJwt({ sub }, secret)}`);
     await tab.locator('#status:not([data-state="connecting"])').waitFor({ timeout: 15_000 }).catch(() => {
       throw new Error(`${sub}'s page from ${site.origin} (${transport ?? 'default transports'}) neither connected nor showed a refusal in 15 s; its console: ${JSON.stringify(said)}`);
     });
@@ -166,6 +169,13 @@ describe('the chat client in two tabs of headless Chromium', () => {
     expect(await alice.locator('#online li').allTextContents()).toEqual(['alice']);
     expect(consoles.get(alice)).toEqual([]);
     await alice.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a token signed with another secret: the handshake is refused, the page shows Unauthorized and its code', async () => {
+    const mallory = await openTab(allowed, 'mallory', undefined, 'not-the-secret');
+    expect(await status(mallory)).toBe('refused: Unauthorized (UNAUTHORIZED)');
+    await mallory.close();
     expect(pageErrors).toEqual([]);
   });
 
