@@ -36,6 +36,20 @@ export async function generatedApp(conventions, { moreCommands = [], gatewayAddi
   return dir;
 }
 
+/** The runtime features `init` turns on, in realtime.json's keys. */
+const INIT_FEATURES = ['auth', 'rooms', 'presence', 'rateLimit'];
+
+/**
+ * The generated app as `init` + `gateway chat` + `redis-adapter` set it up (auth, rooms, presence,
+ * rate limiting), with the features in `without` turned off; `describe` names what is on. Built.
+ */
+export async function initFeaturesApp(without = []) {
+  const on = INIT_FEATURES.filter((feature) => !without.includes(feature));
+  const conventions = Object.fromEntries(INIT_FEATURES.map((feature) => [feature, { enabled: on.includes(feature) }]));
+  const dir = await generatedApp(conventions, { moreCommands: [...(on.includes('presence') ? [['presence', 'chat']] : []), ['redis-adapter']] });
+  return { dir, describe: `generated: ${on.join(', ')}, redis-adapter${without.length ? ` (${without.join(', ')} off)` : ''}` };
+}
+
 /**
  * A hand-written Nest baseline: the files of bench/baselines/<name>/ replace the app's src/.
  * `packages` the app lacks (exact versions) are installed once into a cached variant of the app.

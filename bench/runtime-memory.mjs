@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../scripts/load-app-helpers.mjs';
 import { openSockets } from './connect-load.mjs';
-import { JWT_SECRET, apps, generatedApp, ownRedis, plainSocketIoApp, signToken } from './runtime-apps.mjs';
+import { JWT_SECRET, apps, initFeaturesApp, ownRedis, plainSocketIoApp, signToken } from './runtime-apps.mjs';
 import { checkTarget, measureInRounds, median, printTable, processCpuMs, targetCell, writeResults } from './stats.mjs';
 
 const RESULTS = path.join(ROOT, 'bench/results/memory.json');
@@ -71,19 +71,9 @@ async function measure(server, connections, devices) {
   }
 }
 
-/** The generated app with `init`'s features, some turned off (`without`). */
+/** The generated app with `init`'s features, some turned off (`without`), started with REDIS_URL. */
 function generatedVariant(id, label, without = []) {
-  const features = { auth: true, rooms: true, presence: true, rateLimit: true };
-  for (const feature of without) features[feature] = false;
-  const conventions = Object.fromEntries(Object.entries(features).map(([feature, enabled]) => [feature, { enabled }]));
-  const on = Object.keys(features).filter((feature) => features[feature]);
-  return async () => ({
-    id,
-    label,
-    describe: `generated: ${on.join(', ')}, redis-adapter${without.length ? ` (${without.join(', ')} off)` : ''}`,
-    redis: true,
-    dir: await generatedApp(conventions, { moreCommands: [...(features.presence ? [['presence', 'chat']] : []), ['redis-adapter']] }),
-  });
+  return async () => ({ id, label, redis: true, ...(await initFeaturesApp(without)) });
 }
 
 async function main() {
