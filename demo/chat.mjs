@@ -2,7 +2,8 @@
 // The demo: `nest new` in a temporary folder, then `realtime-schematics init`, `feature chat` and
 // `redis-adapter`, the app built with its own `npm run build`, started, and a scripted socket.io
 // conversation between users (auth, a room, messages, a refused non-member, a validation error)
-// printed as a transcript. Everything is stopped and removed at the end, whatever happens.
+// printed as a transcript: also a notification pushed from an HTTP call to a user's two devices,
+// presence changes and a rate-limited burst. Everything is stopped and removed at the end, whatever happens.
 //
 //   npm run demo          (builds the package first; Node 20)
 //   npm run demo:node22   (the same on Node 22, fetched as the npm package node@22)
@@ -11,7 +12,7 @@
 // link to this repository's, which holds every package the app needs (devDependencies). Without
 // REDIS_URL the adapter stays in-memory (one instance); with REDIS_URL it connects to that Redis.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { io } from 'socket.io-client';
@@ -39,11 +40,16 @@ async function step(title, cwd, command, args) {
   say(indent(output.split('\n').filter((line) => /^(CREATE|UPDATE|WARNING|Nest )/.test(line.trim())).map((line) => line.trim()).join('\n')));
 }
 
+/** While a burst runs, what the sockets receive is counted instead of printed line by line. */
+let transcriptMuted = false;
+
 /** A user's socket on /chat; every event it receives goes into the transcript. */
 function connect(url, name, token) {
   const socket = io(`${url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: token ? { token } : {} });
-  for (const event of ['userJoined', 'userLeft', 'roomMessage', 'message', 'exception']) {
-    socket.on(event, (payload) => say(`    ${name} ← ${event} ${JSON.stringify(payload)}`));
+  for (const event of ['userJoined', 'userLeft', 'roomMessage', 'message', 'notification', 'userOnline', 'userOffline', 'exception']) {
+    socket.on(event, (payload) => {
+      if (!transcriptMuted) say(`    ${name} ← ${event} ${JSON.stringify(payload)}`);
+    });
   }
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
@@ -77,6 +83,25 @@ async function refused(url, who, token) {
   say(`    ${who} ← connect_error ${error.message} ${JSON.stringify(error.data)}`);
 }
 
+/** What a team writes: an HTTP endpoint that pushes a notification to every device of a user. */
+const NOTIFICATIONS_CONTROLLER = `import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ChatNotifier } from '../chat/chat.notifier.js';
+
+@Controller('notifications')
+export class NotificationsController {
+  constructor(private readonly notifier: ChatNotifier) {}
+
+  @Post()
+  @HttpCode(202)
+  async notify(@Body() body: { userId: string; message: string }) {
+    await this.notifier.toUser(body.userId, 'notification', {
+      type: 'order',
+      message: body.message,
+    });
+  }
+}
+`;
+
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'realtime-demo-'));
 const app = path.join(workspace, 'chat-app');
 const secret = randomBytes(32).toString('base64url');
@@ -93,14 +118,19 @@ try {
   await step('2. realtime-schematics init --skip-install', app, process.execPath, [CLI, 'init', '--skip-install']);
   await step('3. realtime-schematics feature chat', app, process.execPath, [CLI, 'feature', 'chat', '--skip-install']);
   await step('4. realtime-schematics redis-adapter', app, process.execPath, [CLI, 'redis-adapter', '--skip-install']);
+  await step('5. nest g controller notifications --no-spec (the team\'s own HTTP endpoint, which uses ChatNotifier)', app, path.join(ROOT, 'node_modules/.bin/nest'), [
+    'g', 'controller', 'notifications', '--no-spec',
+  ]);
+  writeFileSync(path.join(app, 'src/notifications/notifications.controller.ts'), NOTIFICATIONS_CONTROLLER);
+  say('    src/notifications/notifications.controller.ts: POST /notifications calls ChatNotifier.toUser()');
 
-  say('\n5. npm run build (the app\'s own nest build and strict tsconfig)');
+  say('\n6. npm run build (the app\'s own nest build and strict tsconfig)');
   await mustRun(app, 'npm', ['run', 'build']);
   say('    built');
 
   const redis = process.env.REDIS_URL ? `REDIS_URL=${process.env.REDIS_URL}` : 'no REDIS_URL: in-memory adapter';
   server = await apps.startApp(app, { JWT_SECRET: secret, REDIS_URL: process.env.REDIS_URL ?? '' });
-  say(`\n6. The app listens on ${server.url} (JWT_SECRET set, ${redis})`);
+  say(`\n7. The app listens on ${server.url} (JWT_SECRET set, ${redis})`);
   for (const line of server.output().split('\n').filter((text) => text.includes('REDIS_URL'))) say(`    ${line.trim()}`);
 
   say('\n  Auth: the token is verified once, at the handshake');
@@ -136,6 +166,45 @@ try {
 
   say('\n  bob leaves');
   await emit(bob, 'bob', 'leaveRoom', { room: 'lobby' });
+
+  say('\n  Notifier: an HTTP call pushes to every device of alice (here a second one joins), and nobody else');
+  const alicePhone = await connect(server.url, 'alice (phone)', token('alice'));
+  sockets.push(alicePhone);
+  const pushed = Promise.all([alice, alicePhone].map((device) => new Promise((resolve) => device.once('notification', resolve))));
+  say('    POST /notifications { userId: "alice", message: "Your order shipped" }');
+  const response = await fetch(`${server.url}/notifications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: 'alice', message: 'Your order shipped' }),
+  });
+  if (response.status !== 202) throw new Error(`demo: POST /notifications answered ${response.status}`);
+  await pushed;
+  await pause(50);
+
+  say('\n  Presence: dave comes online and goes offline; everyone in the namespace is told once');
+  const dave = await connect(server.url, 'dave', token('dave'));
+  await pause(100);
+  await emit(alice, 'alice', 'onlineUsers', {});
+  dave.disconnect();
+  await pause(200);
+
+  say('\n  Rate limit: carol sends a burst of 25 messages; 20 per second are served, the rest refused');
+  let bobReceived = 0;
+  const countForBob = () => bobReceived++;
+  bob.on('message', countForBob);
+  transcriptMuted = true;
+  const acks = await Promise.all(Array.from({ length: 25 }, (_, i) => carol.timeout(2000).emitWithAck('message', { text: `spam ${i}` })));
+  await pause(100);
+  transcriptMuted = false;
+  bob.off('message', countForBob);
+  const codes = acks.map((ack) => (ack.ok ? 'ok' : ack.error.code));
+  const served = codes.filter((code) => code === 'ok').length;
+  say(`    carol ← ${served} × ack {"ok":true}, ${codes.length - served} × ${JSON.stringify(acks.find((ack) => !ack.ok))}`);
+  say(`    bob ← ${bobReceived} × message (only the served ones were delivered)`);
+  if (served !== 20 || codes.slice(20).some((code) => code !== 'RATE_LIMITED') || bobReceived !== 20) {
+    throw new Error(`demo: expected 20 served and delivered then RATE_LIMITED, got ${codes.join(',')} and ${bobReceived} delivered`);
+  }
+  say(`    carol connected: ${carol.connected}`);
 
   say('\nDemo finished.');
 } finally {

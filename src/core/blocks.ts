@@ -1,9 +1,9 @@
 import { logging } from '@angular-devkit/core';
-import { HostTree } from '@angular-devkit/schematics';
+import { HostTree, Rule, SchematicContext, Tree } from '@angular-devkit/schematics';
 import { AppContext } from './app-context';
 import { applyEdits } from './ast/apply';
 import { Edit, combineEdits } from './ast/edits';
-import { GatewayClass, addClassDecoratorArgument, addHandshakeMiddleware, hasClassDecoratorArgument, readGatewayClass } from './ast/gateways';
+import { GatewayClass, addClassDecoratorArgument, addHandshakeMiddleware, classDecoratorArguments, hasClassDecoratorArgument, readGatewayClass } from './ast/gateways';
 import { Conventions } from './conventions';
 import { AuthPiece, FilterPiece, authPiece, filterPiece, importFrom } from './pieces';
 
@@ -64,4 +64,26 @@ export function withBlocksApplied(app: AppContext, path: string, rendered: strin
     if (step && handler) applyEdits(scratch, silent, step(handler));
   }
   return scratch.readText(file);
+}
+
+/**
+ * A handler class beside a gateway (the room handler, presence) serves the gateway's namespace, so
+ * what guards and filters the gateway guards and filters it too (Nest applies them per class):
+ * the gateway's `@UseGuards()` then `@UseFilters()` arguments copied onto the handler in order, each
+ * as its own edit, exactly as `ws-guard --gateway` and `ws-filter --gateway` apply them.
+ */
+export function applyGatewayDecorators(gateway: GatewayClass, handlerPath: string): Rule {
+  return (tree: Tree, context: SchematicContext) => {
+    for (const decorator of [USE_GUARDS, USE_FILTERS]) {
+      const { imported, unresolved } = classDecoratorArguments(gateway, decorator);
+      if (unresolved.length > 0) {
+        context.logger.warn(`WARNING ${handlerPath}: add ${unresolved.join(', ')} to its @${decorator.name}() by hand, as on ${gateway.className}.`);
+      }
+      // One argument at a time: each edit reads the class as the previous one left it.
+      for (const argument of imported) {
+        const handler = readGatewayClass(tree, handlerPath);
+        if (handler) applyEdits(tree, context, addClassDecoratorArgument(handler, decorator, argument));
+      }
+    }
+  };
 }

@@ -23,6 +23,7 @@ describe('layoutFor', () => {
   it.each([
     ['ChatGateway', ['OnGatewayConnection', 'OnGatewayDisconnect']],
     ['NotificationCenterEventsGateway', ['OnGatewayInit', 'OnGatewayConnection', 'OnGatewayDisconnect']],
+    ['ChatPresence', ['OnModuleInit', 'OnGatewayConnection', 'OnGatewayDisconnect', 'BeforeApplicationShutdown', 'OnApplicationShutdown']],
   ])('lays out the class header of %s as Prettier does under the `nest new` config', async (className, interfaces) => {
     const text = `${layout.classHeader(className, interfaces)}\n  x = 1;\n}\n`;
     expect(await nestNew(text)).toBe(text);

@@ -32,7 +32,11 @@ export function layoutFor(_tree?: Tree): Layout {
     },
     classHeader(className, interfaces) {
       const oneLine = `export class ${className} implements ${interfaces.join(', ')} {`;
-      return fits(oneLine) ? oneLine : `export class ${className}\n  implements ${interfaces.join(', ')}\n{`;
+      if (fits(oneLine)) return oneLine;
+      const implementsLine = `  implements ${interfaces.join(', ')}`;
+      // Too long for its own line as well: one interface a line.
+      const list = fits(implementsLine) || interfaces.length === 1 ? implementsLine : `  implements\n${interfaces.map((name) => `    ${name}`).join(',\n')}`;
+      return `export class ${className}\n${list}\n{`;
     },
   };
 }

@@ -32,3 +32,21 @@ export function writeSharedRedis(app: AppContext, conventions: Conventions): Rul
 export function sharedRedisImport(app: AppContext, conventions: Conventions, fromFile: string): string {
   return relativeImport(fromFile, `${sharedFolder(app, conventions)}/realtime-redis`, app.importSuffix);
 }
+
+/** The shared presence store (in process, or in Redis across instances), used by every namespace's presence handler. */
+export function writeSharedPresence(app: AppContext, conventions: Conventions): Rule {
+  return writeTemplates(
+    { folder: 'shared/presence', destination: sharedFolder(app, conventions), variables: { client: conventions.adapter.client, importSuffix: app.importSuffix, commands: redisCommands(conventions) } },
+    { kind: 'shared' },
+  );
+}
+
+/** Import specifier of the shared presence store, as seen from `fromFile`. */
+export function sharedPresenceImport(app: AppContext, conventions: Conventions, fromFile: string): string {
+  return relativeImport(fromFile, `${sharedFolder(app, conventions)}/realtime-presence`, app.importSuffix);
+}
+
+/** The method names of the Redis commands the shared pieces call, in the client library's spelling. */
+function redisCommands(conventions: Conventions) {
+  return conventions.adapter.client === 'ioredis' ? { hKeys: 'hkeys', sMembers: 'smembers' } : { hKeys: 'hKeys', sMembers: 'sMembers' };
+}

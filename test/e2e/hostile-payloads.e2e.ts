@@ -18,7 +18,7 @@ import { TEST_JWT_SECRET } from '../support/jwt';
 const SEED = Number(process.env.FUZZ_SEED ?? 20261212);
 const PAYLOADS = 600;
 
-const EVENTS = ['message', 'joinRoom', 'leaveRoom', 'roomMessage', 'roomMembers'] as const;
+const EVENTS = ['message', 'joinRoom', 'leaveRoom', 'roomMessage', 'roomMembers', 'onlineUsers'] as const;
 type ClientEvent = (typeof EVENTS)[number];
 
 /** What a handler may refuse a payload with (RATE_LIMITED: once rate limiting is on, SPEC §5.9). */
@@ -70,6 +70,8 @@ const LITERAL: Array<[ClientEvent, string]> = [
  * fields, each valid. Texts here are short and room names drawn from fixed sets or short strings.
  */
 function isValid(event: ClientEvent, payload: unknown): boolean {
+  // Presence's request carries nothing: whatever comes with it is ignored.
+  if (event === 'onlineUsers') return true;
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return false;
   const fields = event === 'message' ? ['text'] : event === 'roomMessage' ? ['room', 'text'] : ['room'];
   const record = payload as Record<string, unknown>;
@@ -184,7 +186,8 @@ describe('hostile payloads in a nest12-esm app (init + feature chat)', () => {
       if (problem) failures.push(`${event} ${JSON.stringify(payload)} → ${JSON.stringify(ack)}: ${problem}`);
       if (ack.ok) {
         // What bob must receive, and nothing else: each accepted message, and each post to his room.
-        const { room, text } = payload as Payload;
+        // (onlineUsers accepts any payload, null included.)
+        const { room, text } = (payload ?? {}) as Payload;
         if (event === 'message') delivered.push(['message', { text, sender: 'alice' }]);
         if (event === 'roomMessage' && room === 'lobby') delivered.push(['roomMessage', { room, text, sender: 'alice' }]);
         if (event === 'joinRoom') joined.add(room as string);

@@ -2,18 +2,18 @@ import type { Socket } from 'socket.io-client';
 import { ConnectedUser, ROOM_EVENTS, connectUser, openClient, refusal } from './clients';
 
 /**
- * The production set: what `init` + `feature chat` generate (auth and rooms on, as init writes
- * realtime.json), and how a test proves it works in an app.
+ * The production set: what `init` + `feature chat` generate (auth, rooms and presence on, as init
+ * writes realtime.json), and how a test proves it works in an app.
  */
 
 /** The unit specs it writes; the app's unit runner's output must name each one. */
-export const PRODUCTION_UNIT_SPECS = [/chat\.gateway\.spec\.ts/, /chat\.room-policy\.spec\.ts/, /ws-auth\.guard\.spec\.ts/, /ws-exception\.filter\.spec\.ts/];
+export const PRODUCTION_UNIT_SPECS = [/chat\.gateway\.spec\.ts/, /chat\.room-policy\.spec\.ts/, /chat\.presence\.spec\.ts/, /ws-auth\.guard\.spec\.ts/, /ws-exception\.filter\.spec\.ts/];
 /** The e2e specs it writes; the app's e2e runner's output must name each one. */
 export const PRODUCTION_E2E_SPECS = [/chat\.gateway\.e2e-spec\.ts/];
 
 /**
  * The conversation that proves a running app serves the production set on `/chat`: two
- * authenticated members join a room, talk in it and on the namespace, and a client without a token
+ * authenticated users are listed online, join a room, talk in it and on the namespace, and a client without a token
  * is refused at the handshake. Every client is closed at the end, whatever happened.
  */
 export async function expectProductionChat(url: string): Promise<void> {
@@ -25,6 +25,8 @@ export async function expectProductionChat(url: string): Promise<void> {
   };
   try {
     const [alice, bob] = [await user('alice'), await user('bob')];
+    const online = (await alice.call('onlineUsers', {})) as { ok: boolean; data: { userIds: string[] } };
+    expect({ ...online, data: { userIds: [...online.data.userIds].sort() } }).toEqual({ ok: true, data: { userIds: ['alice', 'bob'] } });
     expect(await alice.call('joinRoom', { room: 'lobby' })).toEqual({ ok: true, data: { room: 'lobby' } });
     expect(await bob.call('joinRoom', { room: 'lobby' })).toEqual({ ok: true, data: { room: 'lobby' } });
     expect(await alice.received(1)).toEqual([['userJoined', { room: 'lobby', userId: 'bob' }]]);

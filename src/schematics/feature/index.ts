@@ -1,4 +1,5 @@
 import { SchematicContext, Tree, chain, noop, schematic } from '@angular-devkit/schematics';
+import { posix } from 'node:path';
 import { findRootModule } from '../../core/ast/main-file';
 import { registerInModule } from '../../core/ast/modules';
 import { pick } from '../../core/conventions';
@@ -7,12 +8,14 @@ import { resolveLocation } from '../../core/naming';
 import { realtimeSchematic } from '../../core/run';
 import type { FeatureOptions } from './schema';
 
-/** A feature module, the gateway (with what the conventions apply to it) inside it, the module imported into the root module, and the adapter. */
+/** A feature module, the gateway (with what the conventions apply to it) and presence inside it, the module imported into the root module, and the adapter. */
 export const feature = realtimeSchematic<FeatureOptions>((options, { app, conventions }) => (tree: Tree, context: SchematicContext) => {
   const location = resolveLocation(options.name, { path: options.path, sourceRoot: app.sourceRoot, flat: pick(options.flat, conventions.flat) });
   const moduleFile = `${location.directory}/${location.fileName}.module`;
   const rootModule = options.module ?? findRootModule(tree, app.sourceRoot);
   const common = { project: options.project, sourceRoot: options.sourceRoot, force: options.force };
+  // How the building blocks find the feature's gateway: its path from the source root, without `.gateway.ts`.
+  const gatewayName = posix.relative(app.sourceRoot || '.', `${location.directory}/${location.fileName}`);
 
   return chain([
     // The module is edited by the building blocks right after it is written, and an existing one
@@ -28,6 +31,9 @@ export const feature = realtimeSchematic<FeatureOptions>((options, { app, conven
       e2eSpec: options.e2eSpec,
       module: `${moduleFile}.ts`,
     }),
+    conventions.presence.enabled
+      ? schematic('presence', { ...common, name: options.name, gateway: gatewayName, spec: options.spec, specFileSuffix: options.specFileSuffix, module: `${moduleFile}.ts`, skipImport: options.skipImport })
+      : noop(),
     options.skipImport
       ? noop()
       : rootModule

@@ -77,7 +77,7 @@ describe('init schematic', () => {
       rateLimit: { ...defaults.rateLimit, enabled: true },
     });
     // The schema's own defaults keep them off: an app without realtime.json behaves as before.
-    expect([defaults.notifier.enabled, defaults.presence.enabled, defaults.rateLimit.enabled, defaults.client.enabled]).toEqual([false, false, false, false]);
+    expect([defaults.notifier.enabled, defaults.presence.enabled, defaults.rateLimit.enabled]).toEqual([false, false, false]);
     // The $schema path points at the schema the package ships, and the file is valid against it.
     expect(readFileSync(join(__dirname, '../../../realtime.schema.json'), 'utf8')).toContain('"RealtimeConventions"');
     expect(loadConventions(tree).auth.enabled).toBe(true);

@@ -1,11 +1,10 @@
-import { Rule, SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics';
+import { SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
-import { applyEdits } from '../../core/ast/apply';
-import { GatewayClass, addClassDecoratorArgument, classDecoratorArguments, findGateway, readGatewayClass } from '../../core/ast/gateways';
+import { findGateway, readGatewayClass } from '../../core/ast/gateways';
 import { registerInModule } from '../../core/ast/modules';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
-import { blocksAppliedTo, withBlocksApplied } from '../../core/blocks';
+import { applyGatewayDecorators, blocksAppliedTo, withBlocksApplied } from '../../core/blocks';
 import { writeTemplates } from '../../core/generate';
 import { layoutFor } from '../../core/layout';
 import { resolveLocation } from '../../core/naming';
@@ -64,23 +63,3 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app
   ]);
 });
 
-/**
- * The room handler serves the gateway's namespace, so what guards and filters the gateway guards
- * and filters it too (Nest applies them per class): guards first, then filters, each as its own
- * edit, exactly as `ws-guard --gateway` and `ws-filter --gateway` apply them.
- */
-function applyGatewayDecorators(gateway: GatewayClass, roomsPath: string): Rule {
-  return (tree: Tree, context: SchematicContext) => {
-    for (const decorator of [{ name: 'UseGuards', from: '@nestjs/common' }, { name: 'UseFilters', from: '@nestjs/common' }]) {
-      const { imported, unresolved } = classDecoratorArguments(gateway, decorator);
-      if (unresolved.length > 0) {
-        context.logger.warn(`WARNING ${roomsPath}: add ${unresolved.join(', ')} to its @${decorator.name}() by hand, as on ${gateway.className}.`);
-      }
-      // One argument at a time: each edit reads the class as the previous one left it.
-      for (const argument of imported) {
-        const rooms = readGatewayClass(tree, roomsPath);
-        if (rooms) applyEdits(tree, context, addClassDecoratorArgument(rooms, decorator, argument));
-      }
-    }
-  };
-}

@@ -1,0 +1,71 @@
+import { SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics';
+import { posix } from 'node:path';
+import { findGateway, readGatewayClass } from '../../core/ast/gateways';
+import { registerInModule } from '../../core/ast/modules';
+import { applyGatewayDecorators, blocksAppliedTo, withBlocksApplied } from '../../core/blocks';
+import { pick } from '../../core/conventions';
+import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
+import { writeTemplates } from '../../core/generate';
+import { layoutFor } from '../../core/layout';
+import { resolveLocation } from '../../core/naming';
+import { realtimeSchematic } from '../../core/run';
+import { sharedImports, sharedPresenceImport, sharedRedisImport, writeSharedPresence, writeSharedRedis, writeSharedSocket } from '../../core/shared';
+import type { PresenceOptions } from './schema';
+
+/** Presence for a gateway's namespace, beside it: `presence chat` serves gateway `chat`, as `presence --gateway chat` does. */
+export const presence = realtimeSchematic<PresenceOptions>((options, { app, conventions, format }) => (tree: Tree, context: SchematicContext) => {
+  const location = resolveLocation(options.name ?? options.gateway, { sourceRoot: app.sourceRoot, flat: true });
+  const gateway = findGateway(tree, app.sourceRoot, options.gateway ?? options.name!);
+  const directory = posix.dirname(gateway.path);
+  const presenceFile = `${directory}/${location.fileName}.presence`;
+  // The gateway's namespace when it can be read; a constant or a regex cannot: say so, never guess.
+  let namespace = gateway.namespace;
+  if (namespace === null) {
+    namespace = location.fileName;
+    context.logger.warn(
+      `WARNING ${gateway.path}: the namespace of ${gateway.className} is not a string literal; set the same namespace in @WebSocketGateway() of ${presenceFile}.ts (generated with '${namespace}').`,
+    );
+  }
+  const spec = pick(options.spec, conventions.spec);
+  const variables = {
+    ...location,
+    namespaceLabel: namespace ?? '/',
+    decoratorOptions: namespace === undefined ? '' : `{ namespace: '${namespace}' }`,
+    importSuffix: app.importSuffix,
+    specFileSuffix: options.specFileSuffix ?? 'spec',
+    layout: layoutFor(tree),
+    instanceTimeoutMs: withDigitSeparators(conventions.presence.instanceTimeoutMs),
+    ...sharedImports(app, conventions, presenceFile),
+    sharedPresenceFromUnit: sharedPresenceImport(app, conventions, presenceFile),
+    sharedRedisFromUnit: sharedRedisImport(app, conventions, presenceFile),
+  };
+
+  return chain([
+    writeSharedSocket(app, conventions),
+    writeSharedRedis(app, conventions),
+    writeSharedPresence(app, conventions),
+    writeTemplates(
+      { folder: 'presence/files', destination: directory, variables, skip: (path) => !spec && path.includes('__specFileSuffix__') },
+      {
+        kind: 'owned',
+        force: options.force ?? false,
+        format,
+        // On a rerun the presence handler carries the gateway's guards and filters: what this run leaves is this render with them.
+        expectedContent: (path, rendered) => {
+          const handler = path.endsWith(`${presenceFile}.ts`) ? readGatewayClass(tree, `${presenceFile}.ts`) : undefined;
+          return handler ? withBlocksApplied(app, path, rendered, blocksAppliedTo(handler, app, conventions), 'handler') : rendered;
+        },
+      },
+    ),
+    options.skipImport
+      ? noop()
+      : registerInModule({ key: 'providers', className: `${location.className}Presence`, file: presenceFile, directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module }),
+    applyGatewayDecorators(gateway, `${presenceFile}.ts`),
+    addDependencies([...WEBSOCKET_DEPENDENCIES, { name: conventions.adapter.client }]),
+  ]);
+});
+
+/** `30000` → `30_000`, as a reader writes a number of milliseconds. */
+function withDigitSeparators(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, '_');
+}
