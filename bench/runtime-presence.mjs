@@ -4,9 +4,10 @@
 // counts in Redis), once with `presence chat` and once without. With presence, every connection
 // runs the store's connect script and a user's first connection is announced (`userOnline`) to
 // every client of the namespace. Connections/s, handshake p99 and server CPU per connection; rounds
-// alternate the two.
+// alternate the two. `--breakdown` adds presence on with every connection a device of one user:
+// the store's work at each connection without the announcements (one, at the first).
 //
-//   node bench/runtime-presence.mjs [--rounds=5] [--connections=600] [--concurrency=16]
+//   node bench/runtime-presence.mjs [--rounds=5] [--connections=600] [--concurrency=16] [--breakdown]
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,7 +31,9 @@ async function listsOnlineUser(server) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, connections: { type: 'string', default: '600' }, concurrency: { type: 'string', default: '16' } } });
+  const { values } = parseArgs({
+    options: { rounds: { type: 'string', default: '5' }, connections: { type: 'string', default: '600' }, concurrency: { type: 'string', default: '16' }, breakdown: { type: 'boolean', default: false } },
+  });
   const [rounds, connections, concurrency] = [values.rounds, values.connections, values.concurrency].map(Number);
   const redis = await ownRedis('runtime-presence.mjs');
   if (!redis) return writeResults(RESULTS, { skipped: 'no redis-server', targets: [], reported: [] });
@@ -47,6 +50,9 @@ async function main() {
       },
       { id: 'noPresence', label: 'B', describe: 'generated, presence off (auth, redis-adapter)', dir: await generatedApp({ auth: { enabled: true } }, { moreCommands: [['redis-adapter']] }) },
     ];
+    if (values.breakdown) {
+      variants.push({ ...variants[0], id: 'oneUser', label: 'C', describe: 'A, every connection a device of one user', userOf: () => 'one-user', copy: true });
+    }
     summary = await measureInRounds(variants, rounds, async (variant) => {
       // Every round starts from an empty Redis: no presence counts left by an earlier round.
       execFileSync('redis-cli', ['-u', redis.url, 'flushall']);
@@ -55,18 +61,18 @@ async function main() {
         if (!(await refusesBadToken(server))) throw new Error(`${variant.describe} accepted a bad token`);
         if (variant.presence && !(await listsOnlineUser(server))) throw new Error(`${variant.describe}: onlineUsers does not list a connected user`);
         await connectAll(server, 50, concurrency, (i) => `warm-up-${i}`); // warm-up: JIT
-        return await connectAll(server, connections, concurrency);
+        return await connectAll(server, connections, concurrency, variant.userOf);
       } finally {
         await server.stop();
       }
     });
   } finally {
-    for (const variant of variants) await apps.removeTestApp(variant.dir);
+    for (const variant of variants.filter((variant) => !variant.copy)) await apps.removeTestApp(variant.dir);
     await redis.stop();
   }
-  const [presence, noPresence] = summary;
-  const spread = (figure) => {
-    const ratios = presence.runs.map((run, round) => run[figure] / noPresence.runs[round][figure]);
+  const [presence, noPresence, oneUser] = summary;
+  const spread = (figure, row = presence) => {
+    const ratios = row.runs.map((run, round) => run[figure] / noPresence.runs[round][figure]);
     return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
   };
   const checked = {
@@ -75,6 +81,12 @@ async function main() {
   };
   const reported = [
     { figure: 'presence: server CPU per connection, on vs off', ratio: Math.round((presence.serverCpuUsPerConnection / noPresence.serverCpuUsPerConnection) * 1000) / 1000, spread: spread('serverCpuUsPerConnection') },
+    ...(oneUser
+      ? [
+          { figure: 'presence: connections/s, on (one user, one announcement) vs off', ratio: Math.round((oneUser.connectionsPerSecond / noPresence.connectionsPerSecond) * 1000) / 1000, spread: spread('connectionsPerSecond', oneUser) },
+          { figure: 'presence: server CPU per connection, on (one user) vs off', ratio: Math.round((oneUser.serverCpuUsPerConnection / noPresence.serverCpuUsPerConnection) * 1000) / 1000, spread: spread('serverCpuUsPerConnection', oneUser) },
+        ]
+      : []),
   ];
   console.log(`\nPresence on vs off: ${connections} clients, each its own user, ${concurrency} connecting at a time, kept open; medians of ${rounds} rounds\n`);
   printTable(
