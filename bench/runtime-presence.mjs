@@ -7,7 +7,7 @@
 // alternate the two. `--breakdown` adds presence on with every connection a device of one user:
 // the store's work at each connection without the announcements (one, at the first).
 //
-//   node bench/runtime-presence.mjs [--rounds=5] [--connections=600] [--concurrency=16] [--breakdown]
+//   node bench/runtime-presence.mjs [--rounds=3] [--connections=600] [--concurrency=16] [--breakdown]
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,7 +32,7 @@ async function listsOnlineUser(server) {
 
 async function main() {
   const { values } = parseArgs({
-    options: { rounds: { type: 'string', default: '5' }, connections: { type: 'string', default: '600' }, concurrency: { type: 'string', default: '16' }, breakdown: { type: 'boolean', default: false } },
+    options: { rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '600' }, concurrency: { type: 'string', default: '16' }, breakdown: { type: 'boolean', default: false } },
   });
   const [rounds, connections, concurrency] = [values.rounds, values.connections, values.concurrency].map(Number);
   const redis = await ownRedis('runtime-presence.mjs');
