@@ -5,13 +5,13 @@
 // benchmark's own) versus plain socket.io doing the same auth (bench/baselines/plain-socketio:
 // the JWT verified in namespace middleware, the socket joined to `user:<sub>`). Rounds alternate.
 //
-//   node bench/runtime-memory.mjs [--rounds=3] [--connections=5000] [--devices=5] [--breakdown]
+//   node bench/runtime-memory.mjs [--rounds=3] [--connections=5000] [--devices=10] [--breakdown]
 //
 // Users have `--devices` connections each, every user's first device connected before anyone's
 // second: presence announces each user's first connection to every client of the namespace, so N
 // users arriving cost about N²/2 deliveries (5,000 users: 12.5 million, minutes of CPU here),
-// and 5,000 connections from 1,000 users cost 500,000. `--breakdown` adds the generated app with
-// presence, rate limiting or rooms turned off, one at a time.
+// and 5,000 connections of 500 users 125,000. `--breakdown` adds the generated app with presence,
+// rate limiting or rooms turned off, one at a time.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -78,7 +78,7 @@ function generatedVariant(id, label, without = []) {
 
 async function main() {
   const { values } = parseArgs({
-    options: { rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '5000' }, devices: { type: 'string', default: '5' }, breakdown: { type: 'boolean', default: false } },
+    options: { rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '5000' }, devices: { type: 'string', default: '10' }, breakdown: { type: 'boolean', default: false } },
   });
   const [rounds, connections, devices] = [values.rounds, values.connections, values.devices].map(Number);
   const redis = await ownRedis('runtime-memory.mjs');

@@ -2,12 +2,13 @@
 // Where a server's memory per idle connection goes: for each app, a V8 heap snapshot before and
 // after `--connections` authenticated connections (each its own user), and the growth per
 // connection by constructor, largest first. Apps: `generated` (init's features, as
-// bench/runtime-memory.mjs's A, without presence unless `--presence`: its announcements are not
-// what stays), `plain` (bench/baselines/plain-socketio) and any bench/baselines/<name>.
+// bench/runtime-memory.mjs's A), `generated-no-<feature>` (one or more of presence, rateLimit,
+// rooms, auth off: `generated-no-presence-no-rateLimit`), `plain` (bench/baselines/plain-socketio)
+// and any bench/baselines/<name>.
 // The snapshot is written on SIGWINCH (`--heapsnapshot-signal`), a signal Nest's
 // `enableShutdownHooks()` does not stop the app on; V8 collects garbage before writing it.
 //
-//   node bench/profile/memory-heap.mjs [--apps=generated,plain,seed-connect-auth,seed-rooms] [--connections=1000] [--top=15] [--presence]
+//   node bench/profile/memory-heap.mjs [--apps=generated,plain,seed-connect-auth,seed-rooms] [--connections=1000] [--top=15]
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,8 +53,8 @@ function byConstructor(snapshot) {
   return { totals, bytes };
 }
 
-async function appFor(name, presence) {
-  if (name === 'generated') return (await initFeaturesApp(presence ? [] : ['presence'])).dir;
+async function appFor(name) {
+  if (name.startsWith('generated')) return (await initFeaturesApp(name.split('-no-').slice(1))).dir;
   if (name === 'plain') return plainSocketIoApp();
   return baselineApp(name);
 }
@@ -64,7 +65,6 @@ async function main() {
       apps: { type: 'string', default: 'generated,plain,seed-connect-auth,seed-rooms' },
       connections: { type: 'string', default: '1000' },
       top: { type: 'string', default: '15' },
-      presence: { type: 'boolean', default: false },
     },
   });
   const [connections, top] = [values.connections, values.top].map(Number);
@@ -72,9 +72,9 @@ async function main() {
   if (!redis) return;
   try {
     for (const name of values.apps.split(',')) {
-      const dir = await appFor(name, values.presence);
+      const dir = await appFor(name);
       try {
-        const server = await apps.startApp(dir, { JWT_SECRET, REDIS_URL: name === 'generated' ? redis.url : '', NODE_OPTIONS: '--heapsnapshot-signal=SIGWINCH' });
+        const server = await apps.startApp(dir, { JWT_SECRET, REDIS_URL: name.startsWith('generated') ? redis.url : '', NODE_OPTIONS: '--heapsnapshot-signal=SIGWINCH' });
         try {
           const warmUp = await openSockets(`${server.url}/chat`, Array.from({ length: 50 }, (_, i) => signToken(`warm-up-${i}`)), 50);
           warmUp.sockets.forEach((socket) => socket.disconnect());
