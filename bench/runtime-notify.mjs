@@ -71,6 +71,8 @@ async function notifyLoad(servers, users, notifications) {
   let failure;
   let allDelivered;
   const done = new Promise((resolve, reject) => (allDelivered = (error) => (error ? reject(error) : resolve())));
+  // Awaited once the POSTs are sent: a wrong delivery while they are in flight is raised there.
+  done.catch(() => undefined);
   for (const { socket, user } of devices) {
     socket.on('notification', ({ message }) => {
       const sent = pending.get(message);
