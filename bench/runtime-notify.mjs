@@ -136,9 +136,12 @@ async function main() {
       { id: 'seed', label: 'B', describe: "tutorial: gateway's server.to('user:' + sub).emit", dir: await baselineApp('seed-notify') },
     ];
     summary = await measureInRounds(variants, rounds, async (variant) => {
-      const servers = [];
+      // Both instances start at once; one that fails is stopped with the other.
+      const started = await Promise.allSettled([0, 1].map(() => apps.startApp(variant.dir, { JWT_SECRET, REDIS_URL: redis.url })));
+      const servers = started.filter((result) => result.status === 'fulfilled').map((result) => result.value);
       try {
-        for (let i = 0; i < 2; i++) servers.push(await apps.startApp(variant.dir, { JWT_SECRET, REDIS_URL: redis.url }));
+        const failed = started.find((result) => result.status === 'rejected');
+        if (failed) throw failed.reason;
         await notifyLoad(servers, users, 200); // warm-up: JIT, and every device in its user's room
         return await notifyLoad(servers, users, notifications);
       } finally {
