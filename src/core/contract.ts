@@ -43,7 +43,7 @@ export function gatewayTypes(gateway: GatewayClass, namespaceLabel: string): Nam
  * template that is itself a small contract (the block's payloads, and its members of the event
  * maps), merged into the namespace's contract by `mergeDeclarations`.
  */
-export const CONTRACT_PARTS = ['room-handler/contract/contract.ts.template', 'presence/contract/contract.ts.template'] as const;
+export const CONTRACT_PARTS = ['room-handler/contract/contract.ts.template', 'presence/contract/contract.ts.template', 'notifier/contract/contract.ts.template'] as const;
 export type ContractPart = (typeof CONTRACT_PARTS)[number];
 
 function partVariables(app: AppContext, conventions: Conventions, types: NamespaceTypes) {

@@ -172,8 +172,10 @@ export function hasClassDecoratorArgument(gateway: GatewayClass, decorator: { na
 
 /**
  * The other handler classes of the gateway's namespace beside it (e.g. the room handler in
- * `chat.rooms.ts`): `@WebSocketGateway()` classes with the same namespace in the gateway's folder.
- * Guards and filters are per class in Nest, so what protects the gateway must be on these too.
+ * `chat.rooms.ts`): `@WebSocketGateway()` classes with the same namespace in the gateway's folder
+ * and at least one `@SubscribeMessage()` handler. Guards and filters are per class in Nest, so what
+ * protects the gateway must be on these too; a class without handlers (the notifier) has nothing
+ * for them to guard.
  */
 export function findNamespaceHandlers(tree: Tree, gateway: GatewayClass): GatewayClass[] {
   if (gateway.namespace === null) return [];
@@ -183,7 +185,15 @@ export function findNamespaceHandlers(tree: Tree, gateway: GatewayClass): Gatewa
     .subfiles.filter((file) => file.endsWith('.ts') && !file.endsWith('spec.ts') && posix.join(folder, file) !== gateway.path)
     .sort()
     .map((file) => readGatewayClass(tree, posix.join(folder, file)))
-    .filter((handler): handler is GatewayClass => handler !== undefined && handler.namespace === gateway.namespace);
+    .filter((handler): handler is GatewayClass => handler !== undefined && handler.namespace === gateway.namespace && hasMessageHandlers(handler));
+}
+
+/** True when a method of the class is a `@SubscribeMessage()` handler. */
+function hasMessageHandlers(handler: GatewayClass): boolean {
+  const decoratorName = findImportedName(handler.source, 'SubscribeMessage', '@nestjs/websockets');
+  return handler.node.members.some((member) =>
+    (ts.canHaveDecorators(member) ? (ts.getDecorators(member) ?? []) : []).some((decorator) => ts.isCallExpression(decorator.expression) && decorator.expression.expression.getText() === decoratorName),
+  );
 }
 
 /**
