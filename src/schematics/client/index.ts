@@ -41,7 +41,7 @@ export const client = realtimeSchematic<ClientOptions>((options, run) => (tree: 
     ...location,
     contractName: types.typeName,
     namespaceLabel: namespace ?? '/',
-    namespacePath: namespace ? `/${namespace.replace(/^\//, '')}` : '',
+    namespacePath: `/${(namespace ?? '').replace(/^\//, '')}`,
     contractFromUnit: contractImport(app, types, clientFile),
     layout: layoutFor(tree),
   };
