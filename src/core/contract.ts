@@ -59,8 +59,9 @@ function parse(path: string, text: string): ts.SourceFile {
  * imports its declarations use (from the shared envelope). A contract without imports gets the
  * import on a line of its own above everything, a blank line after it.
  */
-function partEdit(contract: ts.SourceFile, fragment: ts.SourceFile): Edit {
-  const merge = mergeDeclarations(contract, fragment);
+function partEdit(contract: ts.SourceFile, fragment: ts.SourceFile, types: NamespaceTypes): Edit {
+  // Every part's payloads before the event maps, in the order the parts were merged.
+  const merge = mergeDeclarations(contract, fragment, { before: `${types.typeName}ClientEvents` });
   if (merge.insertions.length === 0) return noEdit();
   const imports = fragment.statements.filter(ts.isImportDeclaration);
   if (contract.statements.some(ts.isImportDeclaration)) {
@@ -87,7 +88,7 @@ export function addContractPart(app: AppContext, conventions: Conventions, types
     const variables = partVariables(app, conventions, types);
     if (!tree.exists(path)) tree.create(path, renderTemplate('contract/contract.ts.template', variables));
     const fragment = parse(path, renderTemplate(part, variables));
-    applyEdits(tree, context, partEdit(parseSourceFile(tree, path), fragment));
+    applyEdits(tree, context, partEdit(parseSourceFile(tree, path), fragment, types));
     if (tree.exists(`${types.eventsFile}.ts`)) return;
     return writeTemplates(
       {
@@ -102,16 +103,21 @@ export function addContractPart(app: AppContext, conventions: Conventions, types
 }
 
 /**
- * The members of a part, and where the contract has the first of them: a contract that has a
- * part's members had that part merged in, and in the order of those positions.
+ * Where the contract has a part, if it has it: at its first payload declaration, which parts add
+ * in the order they were merged (before the event maps), else at its first event-map member.
  */
 function partPosition(contract: ts.SourceFile, fragment: ts.SourceFile): number | undefined {
-  const positions = fragment.statements.filter(ts.isInterfaceDeclaration).flatMap((declaration) => {
-    const target = findInterface(contract, declaration.name.text);
+  const maps = fragment.statements.filter(ts.isInterfaceDeclaration).filter((declaration) => findInterface(contract, declaration.name.text) && /(Client|Server)Events$/.test(declaration.name.text));
+  const payloads = fragment.statements
+    .filter((statement): statement is ts.InterfaceDeclaration | ts.TypeAliasDeclaration => ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement))
+    .filter((declaration) => !maps.includes(declaration as ts.InterfaceDeclaration))
+    .flatMap((declaration) => contract.statements.filter((statement) => (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) && statement.name.text === declaration.name.text));
+  const members = maps.flatMap((declaration) => {
     const names = new Set(declaration.members.map((member) => member.name?.getText(fragment)));
-    return target ? target.members.filter((member) => names.has(member.name?.getText(contract))).map((member) => member.getStart()) : [];
+    return findInterface(contract, declaration.name.text)!.members.filter((member) => names.has(member.name?.getText(contract)));
   });
-  return positions.length > 0 ? Math.min(...positions) : undefined;
+  const found = payloads.length > 0 ? payloads : members;
+  return found.length > 0 ? Math.min(...found.map((node) => node.getStart())) : undefined;
 }
 
 /**
@@ -131,7 +137,7 @@ export function contractWithParts(app: AppContext, conventions: Conventions, typ
   const scratch = new HostTree();
   scratch.create(file, rendered);
   for (const { fragment } of present) {
-    applyEdits(scratch, { logger: new logging.NullLogger() }, partEdit(parseSourceFile(scratch, file), fragment));
+    applyEdits(scratch, { logger: new logging.NullLogger() }, partEdit(parseSourceFile(scratch, file), fragment, types));
   }
   return scratch.readText(file);
 }

@@ -45,15 +45,18 @@ export function addInterfaceMembers(source: ts.SourceFile, declaration: ts.Inter
 /**
  * What merging `fragment` into `source` takes: each interface of the fragment that the file has
  * gets the fragment's members it lacks (addInterfaceMembers); every other declaration of the
- * fragment that the file lacks (by name) is inserted once, before the first interface the file
- * and the fragment share (payloads read before the event maps that use them), else at the end.
+ * fragment that the file lacks (by name) is inserted once, before the declaration named `before`
+ * (else the first interface the file and the fragment share: payloads read before the event maps
+ * that use them), else at the end.
  * The fragment's imports are not copied: the caller requests the imports its declarations need.
  * Idempotent: a merged file merges to itself.
  */
-export function mergeDeclarations(source: ts.SourceFile, fragment: ts.SourceFile): Edit {
+export function mergeDeclarations(source: ts.SourceFile, fragment: ts.SourceFile, options: { before?: string } = {}): Edit {
   const names = new Set(source.statements.map(declaredName).filter(Boolean));
   const shared = fragment.statements.filter(ts.isInterfaceDeclaration).filter((declaration) => names.has(declaration.name.text));
-  const firstShared = source.statements.find((statement) => shared.some((declaration) => declaredName(statement) === declaration.name.text));
+  const firstShared =
+    source.statements.find((statement) => options.before !== undefined && declaredName(statement) === options.before) ??
+    source.statements.find((statement) => shared.some((declaration) => declaredName(statement) === declaration.name.text));
   const added = fragment.statements.filter((statement) => !ts.isImportDeclaration(statement) && declaredName(statement) !== undefined && !names.has(declaredName(statement)!));
   const declarations: Edit = noEdit();
   if (added.length > 0) {
