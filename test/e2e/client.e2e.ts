@@ -199,7 +199,7 @@ describe('the contract and the typed client of init + feature chat in a nest12-e
         const errors = unexpected.stdout.split('\n').filter((line) => line.startsWith('usage/misuses.ts'));
         expect(errors.map((line) => line.replace(/^usage\/misuses\.ts\((\d+),\d+\): error (TS\d+).*$/, '$1 $2'))).toEqual([
           '6 TS2345', // joinRom is no event name
-          '8 TS2353', // txt is no field of roomMessage
+          '8 TS2561', // txt is no field of roomMessage (did you mean 'text'?)
           '11 TS2339', // member.user
           '16 TS2339', // ack.data.userIds
           '19 TS2339', // data on { ok: false, error }
