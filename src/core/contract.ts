@@ -4,8 +4,9 @@ import { posix } from 'node:path';
 import * as ts from 'typescript';
 import { AppContext } from './app-context';
 import { applyEdits } from './ast/apply';
-import { Edit, noEdit, parseSourceFile } from './ast/edits';
+import { Edit, manualStep, noEdit, parseSourceFile } from './ast/edits';
 import { GatewayClass } from './ast/gateways';
+import { findImportedName } from './ast/imports';
 import { findInterface, mergeDeclarations } from './ast/interfaces';
 import { Conventions } from './conventions';
 import { renderTemplate, writeTemplates } from './generate';
@@ -70,6 +71,11 @@ function partEdit(contract: ts.SourceFile, fragment: ts.SourceFile, types: Names
       const from = (declaration.moduleSpecifier as ts.StringLiteral).text;
       return bindings && ts.isNamedImports(bindings) ? bindings.elements.map((element) => ({ path: contract.fileName, symbol: element.name.text, from, typeOnly: true })) : [];
     });
+    // The members name the envelope as the shared contract exports it: under an alias they would not compile.
+    const aliased = requests.find(({ symbol, from }) => (findImportedName(contract, symbol, from, { typeOnly: true }) ?? symbol) !== symbol);
+    if (aliased) {
+      return manualStep(contract.fileName, `it imports ${aliased.symbol} under another name; import it as ${aliased.symbol} too and run the command again.`);
+    }
     return { ...merge, imports: requests };
   }
   const text = imports.map((declaration) => `${declaration.getText()}\n`).join('');

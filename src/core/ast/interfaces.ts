@@ -61,9 +61,10 @@ export function mergeDeclarations(source: ts.SourceFile, fragment: ts.SourceFile
   const declarations: Edit = noEdit();
   if (added.length > 0) {
     const blocks = added.map(textWithComments);
+    // Before the statement's doc comment: a file's header comment, above it, stays first.
     declarations.insertions.push(
       firstShared
-        ? { path: source.fileName, position: firstShared.getFullStart() + leadingBlankLines(firstShared), text: blocks.map((block) => `${block}\n\n`).join('') }
+        ? { path: source.fileName, position: firstShared.getStart(source, true), text: blocks.map((block) => `${block}\n\n`).join('') }
         : { path: source.fileName, position: source.getEnd(), text: blocks.map((block) => `\n${block}\n`).join('') },
     );
   }
@@ -75,10 +76,4 @@ export function mergeDeclarations(source: ts.SourceFile, fragment: ts.SourceFile
     ),
   );
   return combineEdits(declarations, ...members);
-}
-
-/** Where a statement's own lines start: after the blank lines that separate it from the one before (its comments stay with it). */
-function leadingBlankLines(statement: ts.Statement): number {
-  const trivia = statement.getFullText().slice(0, statement.getLeadingTriviaWidth());
-  return trivia.length - trivia.replace(/^\s*\n/, '').length;
 }

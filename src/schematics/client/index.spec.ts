@@ -132,6 +132,33 @@ describe('client schematic', () => {
     expect(importsOf(client)).toEqual(['socket.io-client', './chat.contract']);
   });
 
+  it('leaves a contract that imports the envelope under an alias unchanged, and says what to do', async () => {
+    const { tree } = await run('gateway', createAppTree('esm'), { name: 'chat' });
+    const aliased = tree.readContent('/src/chat/chat.contract.ts').replace('import type { WsAck }', 'import type { WsAck as Ack }').replace(/\bWsAck\b(?!\s+as)/g, 'Ack');
+    tree.overwrite('/src/chat/chat.contract.ts', aliased);
+    const { warnings } = await run('room-handler', tree, { name: 'chat', gateway: 'chat' });
+    expect(warnings).toEqual([
+      'WARNING src/chat/chat.contract.ts was left unchanged: it imports WsAck under another name; import it as WsAck too and run the command again.',
+    ]);
+    expect(tree.readContent('/src/chat/chat.contract.ts')).toBe(aliased);
+  });
+
+  it('finds the gateway through an aliased decorator import, and writes its contract when it has none', async () => {
+    const tree = createAppTree('esm');
+    tree.create('/src/live/live.gateway.ts', "import { WebSocketGateway as Gateway } from '@nestjs/websockets';\n\n@Gateway({ namespace: 'lobby' })\nexport class LiveGateway {}\n");
+    await run('room-handler', tree, { name: 'live', gateway: 'live' });
+    const contract = tree.readContent('/src/live/live.contract.ts');
+    expect(importsOf(contract)).toEqual(['../realtime/realtime.contract.js']);
+    expect(contract).toMatch(/^import type \{ WsAck \} from '\.\.\/realtime\/realtime\.contract\.js';\n\n\/\/ The `lobby` namespace's contract/);
+    expect(membersOf(contract, 'LiveClientEvents')).toEqual(['joinRoom', 'leaveRoom', 'roomMessage', 'roomMembers']);
+    expect(tree.readContent('/src/live/live.events.ts')).toContain("import type { LiveClientEvents, LiveServerEvents } from './live.contract.js';");
+    const { tree: result } = await run('client', tree, { gateway: 'live' });
+    expect(result.readContent('/src/live/live.client.ts')).toContain("const NAMESPACE = '/lobby';");
+    const before = snapshotTree(result);
+    await run('room-handler', result, { name: 'live', gateway: 'live' });
+    expect(snapshotTree(result)).toEqual(before);
+  });
+
   it('refuses a gateway without a contract, writing nothing', async () => {
     const tree = createAppTree('esm');
     tree.create('/src/live/live.gateway.ts', "import { WebSocketGateway } from '@nestjs/websockets';\n\n@WebSocketGateway({ namespace: 'live' })\nexport class LiveGateway {}\n");
