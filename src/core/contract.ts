@@ -40,7 +40,7 @@ export function gatewayTypes(gateway: GatewayClass, namespaceLabel: string): Nam
 }
 
 /**
- * The contract members each building block adds, in the order `gateway` applies the blocks: a
+ * The contract members each building block adds, in the order `feature` applies the blocks: a
  * template that is itself a small contract (the block's payloads, and its members of the event
  * maps), merged into the namespace's contract by `mergeDeclarations`.
  */
