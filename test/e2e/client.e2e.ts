@@ -265,9 +265,16 @@ describe('the contract and the typed client of init + feature chat in a nest12-e
 
     it('delivers the server events to typed listeners: userJoined, roomMessage, userOnline, notification; unsubscribing stops them', async () => {
       const dave = await connect('dave');
-      const online = next(dave, 'userOnline');
+      // Dave's own userOnline may still be on its way: wait for erin's.
+      const online = new Promise((resolve) => {
+        const stop = dave.on('userOnline', (payload) => {
+          if ((payload as { userId: string }).userId !== 'erin') return;
+          stop();
+          resolve(payload);
+        });
+      });
       const erin = await connect('erin');
-      expect(await online).toEqual([{ userId: 'erin' }]);
+      expect(await online).toEqual({ userId: 'erin' });
 
       const joined = next(dave, 'userJoined');
       await dave.request('joinRoom', { room: 'board' });
@@ -277,9 +284,10 @@ describe('the contract and the typed client of init + feature chat in a nest12-e
       const stopped: unknown[] = [];
       const stop = dave.on('roomMessage', (payload) => stopped.push(payload));
       const both = Promise.all([next(dave, 'roomMessage', 2), next(erin, 'roomMessage', 2)]);
-      await erin.request('roomMessage', { room: 'board', text: 'one' });
       // Dave's listeners run in the order they were added: once this one has 'one', `stop`'s has it too.
-      const [first] = await next(dave, 'roomMessage');
+      const firstToDave = next(dave, 'roomMessage');
+      await erin.request('roomMessage', { room: 'board', text: 'one' });
+      const [first] = await firstToDave;
       stop();
       await erin.request('roomMessage', { room: 'board', text: 'two' });
       const roomMessage = (text: string) => ({ room: 'board', text, sender: 'erin', timestamp: expect.any(String) });
