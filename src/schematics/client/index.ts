@@ -1,7 +1,7 @@
 import { SchematicContext, SchematicsException, Tree, chain, noop } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
 import { findGateway } from '../../core/ast/gateways';
-import { blocksAppliedTo } from '../../core/blocks';
+import { blocksAppliedTo, namespaceServed } from '../../core/blocks';
 import { contractImport, gatewayTypes } from '../../core/contract';
 import { addDependencies } from '../../core/dependencies';
 import { writeTemplates } from '../../core/generate';
@@ -24,13 +24,7 @@ export const client = realtimeSchematic<ClientOptions>((options, run) => (tree: 
   const directory = posix.dirname(gateway.path);
   const location = resolveLocation(options.name ?? posix.basename(gatewayName), { sourceRoot: directory, flat: true });
   const clientFile = `${directory}/${location.fileName}.client`;
-  let namespace = gateway.namespace;
-  if (namespace === null) {
-    namespace = location.fileName;
-    context.logger.warn(
-      `WARNING ${gateway.path}: the namespace of ${gateway.className} is not a string literal; set the same namespace in the URL of ${clientFile}.ts (generated with '${namespace}').`,
-    );
-  }
+  const namespace = namespaceServed(context, gateway, { fallback: location.fileName, file: clientFile, setIn: 'the URL' });
   const types = gatewayTypes(gateway, namespace ?? '/');
   if (!tree.exists(`${types.contractFile}.ts`)) {
     throw new SchematicsException(

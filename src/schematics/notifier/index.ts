@@ -2,7 +2,7 @@ import { SchematicContext, SchematicsException, Tree, chain, noop } from '@angul
 import { posix } from 'node:path';
 import { findGateway } from '../../core/ast/gateways';
 import { findModule, moduleClassName, registerInModule } from '../../core/ast/modules';
-import { blocksAppliedTo } from '../../core/blocks';
+import { blocksAppliedTo, namespaceServed } from '../../core/blocks';
 import { Conventions, pick } from '../../core/conventions';
 import { DependencyRequest, WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { writeTemplates } from '../../core/generate';
@@ -26,13 +26,7 @@ export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tr
   const gatewayBase = posix.basename(gateway.path, '.gateway.ts');
   const location = resolveLocation(options.name ?? posix.basename(gatewayName), { sourceRoot: directory, flat: true });
   const notifierFile = `${directory}/${location.fileName}.notifier`;
-  let namespace = gateway.namespace;
-  if (namespace === null) {
-    namespace = location.fileName;
-    context.logger.warn(
-      `WARNING ${gateway.path}: the namespace of ${gateway.className} is not a string literal; set the same namespace in @WebSocketGateway() of ${notifierFile}.ts (generated with '${namespace}').`,
-    );
-  }
+  const namespace = namespaceServed(context, gateway, { fallback: location.fileName, file: notifierFile });
   // socket.io's Redis emitter speaks the pub/sub adapter's protocol only.
   const workerEmitter = conventions.adapter.kind === 'pubsub';
   if (!workerEmitter) {

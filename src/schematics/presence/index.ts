@@ -2,7 +2,7 @@ import { SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics'
 import { posix } from 'node:path';
 import { findGateway, readGatewayClass } from '../../core/ast/gateways';
 import { registerInModule } from '../../core/ast/modules';
-import { applyGatewayDecorators, blocksAppliedTo, withBlocksApplied } from '../../core/blocks';
+import { applyGatewayDecorators, blocksAppliedTo, namespaceServed, withBlocksApplied } from '../../core/blocks';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { writeTemplates } from '../../core/generate';
@@ -19,14 +19,7 @@ export const presence = realtimeSchematic<PresenceOptions>((options, { app, conv
   const gateway = findGateway(tree, app.sourceRoot, options.gateway ?? options.name!);
   const directory = posix.dirname(gateway.path);
   const presenceFile = `${directory}/${location.fileName}.presence`;
-  // The gateway's namespace when it can be read; a constant or a regex cannot: say so, never guess.
-  let namespace = gateway.namespace;
-  if (namespace === null) {
-    namespace = location.fileName;
-    context.logger.warn(
-      `WARNING ${gateway.path}: the namespace of ${gateway.className} is not a string literal; set the same namespace in @WebSocketGateway() of ${presenceFile}.ts (generated with '${namespace}').`,
-    );
-  }
+  const namespace = namespaceServed(context, gateway, { fallback: location.fileName, file: presenceFile });
   const spec = pick(options.spec, conventions.spec);
   const types = gatewayTypes(gateway, namespace ?? '/');
   const variables = {

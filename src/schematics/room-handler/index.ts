@@ -4,7 +4,7 @@ import { findGateway, readGatewayClass } from '../../core/ast/gateways';
 import { registerInModule } from '../../core/ast/modules';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
-import { applyGatewayDecorators, blocksAppliedTo, withBlocksApplied } from '../../core/blocks';
+import { applyGatewayDecorators, blocksAppliedTo, namespaceServed, withBlocksApplied } from '../../core/blocks';
 import { writeTemplates } from '../../core/generate';
 import { layoutFor } from '../../core/layout';
 import { addContractPart, gatewayTypes, namespaceTypes } from '../../core/contract';
@@ -18,14 +18,8 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app
   const gateway = options.gateway ? findGateway(tree, app.sourceRoot, options.gateway) : undefined;
   const directory = gateway ? posix.dirname(gateway.path) : location.directory;
   const roomsFile = `${directory}/${location.fileName}.rooms`;
-  // The gateway's namespace when it can be read; a constant or a regex cannot: say so, never guess.
-  let namespace: string | undefined = gateway ? (gateway.namespace ?? undefined) : location.fileName;
-  if (gateway?.namespace === null) {
-    namespace = location.fileName;
-    context.logger.warn(
-      `WARNING ${gateway.path}: the namespace of ${gateway.className} is not a string literal; set the same namespace in @WebSocketGateway() of ${roomsFile}.ts (generated with '${namespace}').`,
-    );
-  }
+  // Without --gateway, the rooms serve the namespace named after them.
+  const namespace = gateway ? namespaceServed(context, gateway, { fallback: location.fileName, file: roomsFile }) : location.fileName;
   const spec = pick(options.spec, conventions.spec);
   // The namespace's contract and server types: the gateway's, or this handler's own without one.
   const types = gateway ? gatewayTypes(gateway, namespace ?? '/') : namespaceTypes(directory, location.fileName, location.className, namespace ?? '/');
