@@ -120,7 +120,10 @@ export function unwrap(expression: ts.Expression): ts.Expression {
 
 function topLevelDeclaration(source: ts.SourceFile, name: string): ts.Node | undefined {
   for (const statement of source.statements) {
-    if ((ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement) || ts.isFunctionDeclaration(statement)) && statement.name?.text === name) {
+    if (
+      (ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement) || ts.isFunctionDeclaration(statement) || ts.isEnumDeclaration(statement)) &&
+      statement.name?.text === name
+    ) {
       return statement;
     }
     if (ts.isVariableStatement(statement)) {
@@ -138,6 +141,21 @@ function importedName(source: ts.SourceFile, localName: string): string | undefi
     if (!bindings || !ts.isNamedImports(bindings)) continue;
     const element = bindings.elements.find((item) => item.name.text === localName);
     if (element) return (element.propertyName ?? element.name).text;
+  }
+  return undefined;
+}
+
+/**
+ * Where a local name of `file` is imported from: the module and the exported name (`*` for a
+ * namespace import, `import * as cv from 'class-validator'`); undefined when no import declares it.
+ */
+export function importOf(file: CheckedFile, localName: string): { module: string; name: string } | undefined {
+  for (const statement of file.source.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings) && bindings.name.text === localName) return { module: statement.moduleSpecifier.text, name: '*' };
+    const element = bindings && ts.isNamedImports(bindings) ? bindings.elements.find((item) => item.name.text === localName) : undefined;
+    if (element) return { module: statement.moduleSpecifier.text, name: (element.propertyName ?? element.name).text };
   }
   return undefined;
 }
