@@ -1,0 +1,300 @@
+import * as ts from 'typescript';
+import { Gateway, NEST_WEBSOCKETS, classChain, findGateways } from '../check/gateways';
+import { PayloadValidations } from '../check/payloads';
+import { namespacesWithMiddleware } from '../check/rules/handshake-auth-missing';
+import { handlers } from '../check/rules/verify-per-message';
+import { AppClass, AppSources, CheckedFile, decoratorArguments, decoratorCalls, forEachDescendant, importOf, localNameOf } from '../check/sources';
+import { JsonSchema, Schemas, compare, docOf, memberName } from './schemas';
+
+/** An event a client emits and a handler of the namespace receives. */
+export interface ClientEvent {
+  name: string;
+  payload: JsonSchema;
+  /** What the acknowledgement callback receives (the handler's return value); none when the handler replies nothing. */
+  reply?: JsonSchema;
+  /** Of the event (its event map's comment). */
+  description?: string;
+  /** Of the handler: its comment and where it is. */
+  handledBy: string;
+  handlerDescription?: string;
+}
+
+/** An event the server emits to clients of the namespace (`room`: to the members of a room). */
+export interface ServerEvent {
+  name: string;
+  payload: JsonSchema;
+  description?: string;
+  room: boolean;
+}
+
+/** Everything the app's gateways say about one namespace: its gateways merged. */
+export interface NamespaceApi {
+  /** Without the leading `/`; `''` is the main namespace. */
+  name: string;
+  gateways: string[];
+  clientEvents: ClientEvent[];
+  serverEvents: ServerEvent[];
+  /** A room handler serves it (a `joinRoom` handler). */
+  hasRooms: boolean;
+  /** Its sockets pass handshake middleware (what check's handshake-auth-missing looks for). */
+  authenticated: boolean;
+}
+
+/** One member of an event map interface (`message: (payload: P, ack: (response: A) => void) => void`). */
+interface MappedEvent {
+  name: string;
+  file: CheckedFile;
+  parameters: readonly ts.ParameterDeclaration[];
+  description?: string;
+}
+
+const SOCKET_IO_TYPES = new Set(['Socket', 'Namespace', 'Server']);
+const ROOM_HANDLER_EVENT = 'joinRoom';
+
+/**
+ * The app's namespaces as the gateways declare them, read with the check's readers: gateways
+ * (`findGateways`), payload validation (`PayloadValidations`) and handshake middleware
+ * (`namespacesWithMiddleware`). Event maps are found from the typed sockets the classes use
+ * (`Socket<ClientEvents, ServerEvents>` parameters, `Namespace<…>` server properties), followed
+ * through aliases and imports. `warn` gets one line for what cannot be documented.
+ */
+export function readNamespaces(sources: AppSources, schemas: Schemas, warn: (message: string) => void): NamespaceApi[] {
+  const gateways = findGateways(sources);
+  const authenticated = namespacesWithMiddleware(sources, gateways);
+  const validations = new PayloadValidations(sources);
+  const byName = new Map<string, Gateway[]>();
+  for (const gateway of gateways) {
+    if (gateway.namespace === null) {
+      warn(`WARNING ${gateway.file.path}: the namespace of ${gateway.name} is not a string literal; it is left out of asyncapi.json.`);
+      continue;
+    }
+    byName.set(gateway.namespace, [...(byName.get(gateway.namespace) ?? []), gateway]);
+  }
+  return [...byName]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([name, members]) => readNamespace(sources, schemas, validations, warn, { name, gateways: members, authenticated: authenticated.has(name) }));
+}
+
+function readNamespace(
+  sources: AppSources,
+  schemas: Schemas,
+  validations: PayloadValidations,
+  warn: (message: string) => void,
+  namespace: { name: string; gateways: Gateway[]; authenticated: boolean },
+): NamespaceApi {
+  const clientEvents = new Map<string, ClientEvent>();
+  const serverEvents = new Map<string, ServerEvent>();
+  const mappedClientEvents = new Map<string, MappedEvent>();
+  const classes = namespace.gateways.flatMap((gateway) => classChain(sources, gateway).map((appClass) => ({ gateway, appClass })));
+  const isRoomHandler = (appClass: AppClass) => handlers(appClass).some((handler) => eventNameOf(sources, appClass, handler) === ROOM_HANDLER_EVENT);
+
+  for (const { appClass } of classes) {
+    for (const maps of eventMapsOf(sources, appClass)) {
+      for (const event of mappedEvents(sources, maps.client)) if (!mappedClientEvents.has(event.name)) mappedClientEvents.set(event.name, event);
+      const room = isRoomHandler(appClass);
+      for (const event of mappedEvents(sources, maps.server)) {
+        const known = serverEvents.get(event.name);
+        if (known && (known.room || !room)) continue;
+        const [payload] = event.parameters;
+        serverEvents.set(event.name, { name: event.name, payload: payload ? schemas.type(event.file, payload.type) : {}, description: event.description, room });
+      }
+    }
+  }
+  for (const { gateway, appClass } of classes) {
+    for (const handler of handlers(appClass)) {
+      const name = eventNameOf(sources, appClass, handler);
+      if (name === undefined) {
+        warn(`WARNING ${appClass.file.path}: the event name of ${appClass.name}.${handler.name.getText()} is not a string literal; it is left out of asyncapi.json.`);
+        continue;
+      }
+      if (clientEvents.has(name)) continue;
+      clientEvents.set(name, clientEvent(schemas, validations.of(gateway, appClass, handler), { appClass, handler, name, mapped: mappedClientEvents.get(name) }));
+    }
+    // Events emitted without a typed socket are known by their name only.
+    for (const name of emittedEvents(sources, appClass)) {
+      if (!serverEvents.has(name)) serverEvents.set(name, { name, payload: { description: `Emitted by ${appClass.name}; its payload is not typed.` }, room: false });
+    }
+  }
+  return {
+    name: namespace.name,
+    gateways: [...new Set(namespace.gateways.map((gateway) => gateway.name))],
+    clientEvents: [...clientEvents.values()].sort((a, b) => compare(a.name, b.name)),
+    serverEvents: [...serverEvents.values()].sort((a, b) => compare(a.name, b.name)),
+    hasRooms: clientEvents.has(ROOM_HANDLER_EVENT),
+    authenticated: namespace.authenticated,
+  };
+}
+
+/**
+ * The payload schema: the DTO the handler validates against first (its rules are what the server
+ * enforces), else the event map's type, else the parameter's own type. The reply: the event
+ * map's acknowledgement type, else the handler's declared return type.
+ */
+function clientEvent(
+  schemas: Schemas,
+  validation: ReturnType<PayloadValidations['of']>,
+  at: { appClass: AppClass; handler: ts.MethodDeclaration; name: string; mapped?: MappedEvent },
+): ClientEvent {
+  const { appClass, handler, name, mapped } = at;
+  const { payload: mappedPayload, ack } = mapped ? splitAck(mapped) : {};
+  const parameterType = validation.parameter?.type;
+  let payload: JsonSchema;
+  if (validation.dto) payload = schemas.dto(validation.dto, validation.refusesUnknown);
+  else if (mappedPayload) payload = schemas.type(mapped!.file, mappedPayload.type);
+  else if (parameterType && parameterType.kind !== ts.SyntaxKind.UnknownKeyword && parameterType.kind !== ts.SyntaxKind.AnyKeyword) payload = schemas.type(appClass.file, parameterType);
+  else if (validation.parameter) payload = { description: 'Not typed: any JSON value reaches the handler.' };
+  else payload = { description: 'The handler reads no payload.' };
+  return {
+    name,
+    payload,
+    reply: ack ? schemas.type(mapped!.file, ack.type) : returnSchema(schemas, appClass, handler),
+    description: mapped?.description,
+    handledBy: `${appClass.name}.${handler.name.getText()}`,
+    handlerDescription: docOf(handler),
+  };
+}
+
+/** A client event's parameters: the payload, and the acknowledgement callback's response (the last parameter, a function). */
+function splitAck(event: MappedEvent): { payload?: ts.ParameterDeclaration; ack?: ts.ParameterDeclaration } {
+  const last = event.parameters[event.parameters.length - 1];
+  const callback = last?.type && ts.isFunctionTypeNode(last.type) ? last.type : undefined;
+  const payload = event.parameters.find((parameter) => parameter !== last || !callback);
+  return { payload, ack: callback?.parameters[0] };
+}
+
+/** The handler's declared return type (`Promise<T>` is T); none for `void`; undescribed when it returns values it does not type. */
+function returnSchema(schemas: Schemas, appClass: AppClass, handler: ts.MethodDeclaration): JsonSchema | undefined {
+  let type = handler.type;
+  if (type && ts.isTypeReferenceNode(type) && type.typeName.getText() === 'Promise') type = type.typeArguments?.[0];
+  if (type) return type.kind === ts.SyntaxKind.VoidKeyword || type.kind === ts.SyntaxKind.UndefinedKeyword ? undefined : schemas.type(appClass.file, type);
+  let returnsValue = false;
+  forEachDescendant(
+    handler.body ?? handler,
+    (node) => {
+      if (ts.isReturnStatement(node) && node.expression) returnsValue = true;
+    },
+    (node) => ts.isFunctionLike(node),
+  );
+  return returnsValue ? { description: 'The handler returns a value its code does not type.' } : undefined;
+}
+
+/** `@SubscribeMessage('x')`'s event name, followed through constants; undefined when it is not a string. */
+function eventNameOf(sources: AppSources, appClass: AppClass, handler: ts.MethodDeclaration): string | undefined {
+  const [decorator] = decoratorCalls(handler, localNameOf(appClass.file, 'SubscribeMessage', NEST_WEBSOCKETS));
+  const [argument] = decorator ? decoratorArguments(decorator) : [];
+  const value = argument && sources.resolveValue(appClass.file, argument).expression;
+  return value && ts.isStringLiteralLike(value) ? value.text : undefined;
+}
+
+/**
+ * The event maps of the socket.io types a class uses (`Socket<ClientEvents, ServerEvents, …>`,
+ * `Namespace<…>`, `Server<…>`) in its property and parameter annotations, aliases followed.
+ */
+function eventMapsOf(sources: AppSources, appClass: AppClass): Array<{ client?: TypeAt; server?: TypeAt }> {
+  const annotations: ts.TypeNode[] = [];
+  for (const member of appClass.node.members) {
+    if (ts.isPropertyDeclaration(member) && member.type) annotations.push(member.type);
+    if (ts.isMethodDeclaration(member) || ts.isConstructorDeclaration(member)) {
+      for (const parameter of member.parameters) if (parameter.type) annotations.push(parameter.type);
+    }
+  }
+  return annotations.flatMap((type) => {
+    const found = socketIoType(sources, { file: appClass.file, type });
+    if (!found) return [];
+    const [client, server] = found.args;
+    return [{ client: client && { file: found.file, type: client }, server: server && { file: found.file, type: server } }];
+  });
+}
+
+interface TypeAt {
+  file: CheckedFile;
+  type: ts.TypeNode;
+}
+
+function socketIoType(sources: AppSources, start: TypeAt): { file: CheckedFile; args: readonly ts.TypeNode[] } | undefined {
+  let current: TypeAt | undefined = start;
+  for (let hop = 0; current && hop < 8; hop++) {
+    const file: CheckedFile = current.file;
+    const type: ts.TypeNode = current.type;
+    if (!ts.isTypeReferenceNode(type)) return undefined;
+    const name: ts.EntityName = type.typeName;
+    const origin = ts.isIdentifier(name)
+      ? importOf(file, name.text)
+      : ts.isIdentifier(name.left)
+        ? { ...importOf(file, name.left.text), name: name.right.text }
+        : undefined;
+    if (origin?.module === 'socket.io' && SOCKET_IO_TYPES.has(origin.name)) return { file, args: type.typeArguments ?? [] };
+    const alias: { file: CheckedFile; node: ts.Node } | undefined = ts.isIdentifier(name) ? sources.resolveDeclaration(file, name.text) : undefined;
+    current = alias && ts.isTypeAliasDeclaration(alias.node) && !alias.node.typeParameters ? { file: alias.file, type: alias.node.type } : undefined;
+  }
+  return undefined;
+}
+
+/** The events of an event map: an interface (and the ones it extends), a type literal, an alias, or an intersection of them. */
+function mappedEvents(sources: AppSources, map: TypeAt | undefined, depth = 0): MappedEvent[] {
+  if (!map || depth > 8) return [];
+  const { file, type } = map;
+  if (ts.isParenthesizedTypeNode(type)) return mappedEvents(sources, { file, type: type.type }, depth + 1);
+  if (ts.isIntersectionTypeNode(type)) return type.types.flatMap((member) => mappedEvents(sources, { file, type: member }, depth + 1));
+  if (ts.isTypeLiteralNode(type)) return membersAsEvents(file, type.members);
+  return ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? eventsNamed(sources, file, type.typeName.text, depth) : [];
+}
+
+function eventsNamed(sources: AppSources, file: CheckedFile, name: string, depth: number): MappedEvent[] {
+  const found = sources.resolveDeclaration(file, name);
+  if (!found) return [];
+  if (ts.isTypeAliasDeclaration(found.node)) return mappedEvents(sources, { file: found.file, type: found.node.type }, depth + 1);
+  if (!ts.isInterfaceDeclaration(found.node)) return [];
+  const bases = (found.node.heritageClauses ?? [])
+    .flatMap((clause) => clause.types)
+    .flatMap((base) => (ts.isIdentifier(base.expression) ? eventsNamed(sources, found.file, base.expression.text, depth + 1) : []));
+  return [...bases, ...membersAsEvents(found.file, found.node.members)];
+}
+
+function membersAsEvents(file: CheckedFile, members: ts.NodeArray<ts.TypeElement>): MappedEvent[] {
+  return members.flatMap((member): MappedEvent[] => {
+    const name = member.name && memberName(member.name);
+    if (name === undefined) return [];
+    const description = docOf(member);
+    if (ts.isMethodSignature(member)) return [{ name, file, parameters: member.parameters, description }];
+    if (ts.isPropertySignature(member) && member.type && ts.isFunctionTypeNode(member.type)) return [{ name, file, parameters: member.type.parameters, description }];
+    return [];
+  });
+}
+
+/**
+ * `<socket or server>.emit('event', …)` calls in a class (`client.broadcast.emit`,
+ * `this.server.to(room).emit`): the events of a gateway written without typed sockets. Calls on
+ * other members (`this.events.emit(…)`, an EventEmitter) are not socket events.
+ */
+function emittedEvents(sources: AppSources, appClass: AppClass): string[] {
+  const serverProperty = localNameOf(appClass.file, 'WebSocketServer', NEST_WEBSOCKETS);
+  const servers = new Set(
+    appClass.node.members.filter((member) => ts.isPropertyDeclaration(member) && decoratorCalls(member, serverProperty).length > 0).map((member) => member.name?.getText(appClass.file.source)),
+  );
+  const names: string[] = [];
+  forEachDescendant(appClass.node, (node) => {
+    if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || node.expression.name.text !== 'emit') return;
+    const member = thisMemberOf(node.expression.expression);
+    if (member !== undefined && !servers.has(member)) return;
+    const [first] = node.arguments;
+    const value = first && sources.resolveValue(appClass.file, first).expression;
+    if (value && ts.isStringLiteralLike(value) && !names.includes(value.text)) names.push(value.text);
+  });
+  return names;
+}
+
+/** `this.server.to(room)` → `server`; undefined when the chain does not start at `this`. */
+function thisMemberOf(expression: ts.Expression): string | undefined {
+  let current = expression;
+  for (;;) {
+    if (ts.isPropertyAccessExpression(current)) {
+      if (current.expression.kind === ts.SyntaxKind.ThisKeyword) return current.name.text;
+      current = current.expression;
+    } else if (ts.isCallExpression(current) || ts.isElementAccessExpression(current)) {
+      current = current.expression;
+    } else {
+      return undefined;
+    }
+  }
+}
