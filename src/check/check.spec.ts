@@ -1,7 +1,7 @@
 import { findings, INIT_CONVENTIONS, ts } from '../../test/support/unit/check-fixture';
 
 const gateway = ts`
-  import { WebSocketGateway } from '@nestjs/websockets';
+  import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
   @WebSocketGateway({
     // realtime-schematics-disable-next-line cors-wildcard -- the team's public demo server
     cors: { origin: '*' },
@@ -9,6 +9,10 @@ const gateway = ts`
   })
   export class ChatGateway {
     private readonly users = new Map<string, string>();
+    @SubscribeMessage('ping')
+    ping(): string {
+      return 'pong';
+    }
   }
 `;
 

@@ -4,49 +4,87 @@ import { AppContext } from './app-context';
 import { applyEdits } from './ast/apply';
 import { Edit, combineEdits } from './ast/edits';
 import { GatewayClass, addClassDecoratorArgument, addHandshakeMiddleware, classDecoratorArguments, hasClassDecoratorArgument, readGatewayClass } from './ast/gateways';
+import { importPosition } from './ast/imports';
 import { Conventions } from './conventions';
-import { AuthPiece, FilterPiece, authPiece, filterPiece, importFrom } from './pieces';
+import { AuthPiece, ClassRef, FilterPiece, RateLimitPiece, authPiece, filterPiece, importFrom, rateLimitPiece } from './pieces';
 
 /**
  * The building blocks applied to a gateway's namespace. Each has one edit, used by the schematic
- * that applies it (`ws-guard --gateway`, `ws-filter --gateway`) and by every schematic that has to
- * tell what those edits left (a rerun, the gateway's specs).
+ * that applies it (`ws-guard --gateway`, `ws-filter --gateway`, `gateway` for the rate limit) and
+ * by every schematic that has to tell what those edits left (a rerun, the gateway's specs).
  */
 export interface GatewayBlocks {
   auth?: AuthPiece;
+  rateLimit?: RateLimitPiece;
   filter?: FilterPiece;
+  /**
+   * The order the blocks were applied in, when read from a file (its imports tell): a block
+   * applied later by hand (`ws-guard --gateway` on a rate-limited gateway) added its imports after
+   * the others, and a rerun must expect them there.
+   */
+  order?: BlockName[];
 }
+
+export type BlockName = 'auth' | 'rateLimit' | 'filter';
+
+/** The order the gateway schematic applies the blocks in. */
+const GATEWAY_ORDER: BlockName[] = ['rateLimit', 'auth', 'filter'];
 
 const USE_GUARDS = { name: 'UseGuards', from: '@nestjs/common' };
 const USE_FILTERS = { name: 'UseFilters', from: '@nestjs/common' };
 
-/** ws-guard on a handler class: the guard on the class; on the gateway itself, also the handshake middleware on its namespace. */
-export function guardEdit(app: AppContext, handler: GatewayClass, auth: AuthPiece, role: 'gateway' | 'handler'): Edit {
-  const guard = addClassDecoratorArgument(handler, USE_GUARDS, { name: auth.guard.name, from: importFrom(app, handler.path, auth.guard) });
+/**
+ * ws-guard on a handler class: the guard on the class (before the rate limit's, when the class has
+ * it: the order the gateway schematic applies them in); on the gateway itself, also the handshake
+ * middleware on its namespace.
+ */
+export function guardEdit(app: AppContext, handler: GatewayClass, auth: AuthPiece, role: 'gateway' | 'handler', rateLimit?: RateLimitPiece): Edit {
+  const guard = addClassDecoratorArgument(handler, USE_GUARDS, importOf(app, handler, auth.guard), {
+    before: rateLimit && importOf(app, handler, rateLimit.guard),
+  });
   if (role === 'handler') return guard;
-  return combineEdits(guard, addHandshakeMiddleware(handler, { name: auth.middleware.name, from: importFrom(app, handler.path, auth.middleware) }, auth.property));
+  return combineEdits(guard, addHandshakeMiddleware(handler, importOf(app, handler, auth.middleware), auth.property));
+}
+
+/** The rate limit on a handler class: its guard right after the auth guard when the class has it. */
+export function rateLimitEdit(app: AppContext, handler: GatewayClass, rateLimit: RateLimitPiece, auth?: AuthPiece): Edit {
+  return addClassDecoratorArgument(handler, USE_GUARDS, importOf(app, handler, rateLimit.guard), { after: auth && importOf(app, handler, auth.guard) });
 }
 
 /** ws-filter on a handler class: `@UseFilters(WsExceptionFilter)` (global filters never reach gateways). */
 export function filterEdit(app: AppContext, handler: GatewayClass, filter: FilterPiece): Edit {
-  return addClassDecoratorArgument(handler, USE_FILTERS, { name: filter.filter.name, from: importFrom(app, handler.path, filter.filter) });
+  return addClassDecoratorArgument(handler, USE_FILTERS, importOf(app, handler, filter.filter));
 }
 
-/** The app's default auth and filter pieces that a handler class's decorators already apply. */
+/** A generated class as the handler's file imports it. */
+function importOf(app: AppContext, handler: GatewayClass, ref: ClassRef): { name: string; from: string } {
+  return { name: ref.name, from: importFrom(app, handler.path, ref) };
+}
+
+/** The app's default auth, rate limit and filter pieces that a handler class's decorators already apply, and in which order. */
 export function blocksAppliedTo(handler: GatewayClass, app: AppContext, conventions: Conventions): GatewayBlocks {
   const auth = authPiece(app, conventions);
+  const rateLimit = rateLimitPiece(app, conventions);
   const filter = filterPiece(app, conventions);
-  const applied = (decorator: typeof USE_GUARDS, piece: { name: string; file: string }) =>
-    hasClassDecoratorArgument(handler, decorator, { name: piece.name, from: importFrom(app, handler.path, piece) });
+  const marks: Record<BlockName, { decorator: typeof USE_GUARDS; ref: ClassRef }> = {
+    auth: { decorator: USE_GUARDS, ref: auth.guard },
+    rateLimit: { decorator: USE_GUARDS, ref: rateLimit.guard },
+    filter: { decorator: USE_FILTERS, ref: filter.filter },
+  };
+  const applied = GATEWAY_ORDER.filter((name) => hasClassDecoratorArgument(handler, marks[name].decorator, importOf(app, handler, marks[name].ref)));
+  const position = (name: BlockName) => importPosition(handler.source, marks[name].ref.name, importOf(app, handler, marks[name].ref).from) ?? Infinity;
   return {
-    auth: applied(USE_GUARDS, auth.guard) ? auth : undefined,
-    filter: applied(USE_FILTERS, filter.filter) ? filter : undefined,
+    auth: applied.includes('auth') ? auth : undefined,
+    rateLimit: applied.includes('rateLimit') ? rateLimit : undefined,
+    filter: applied.includes('filter') ? filter : undefined,
+    order: applied.sort((a, b) => position(a) - position(b)),
   };
 }
 
 /**
- * What ws-guard then ws-filter make of a freshly rendered handler file, computed on a scratch copy:
- * a rerun compares an existing generated file with this to tell "unchanged" from "edited by the team".
+ * What the blocks' edits make of a freshly rendered handler file, applied in the order they were
+ * (else the gateway schematic's), computed on a scratch copy: a rerun compares an existing
+ * generated file with this to tell "unchanged" from "edited by the team".
  */
 export function withBlocksApplied(app: AppContext, path: string, rendered: string, blocks: GatewayBlocks, role: 'gateway' | 'handler'): string {
   // Workspace-relative, as every path the edits compute imports from.
@@ -55,11 +93,14 @@ export function withBlocksApplied(app: AppContext, path: string, rendered: strin
   scratch.create(file, rendered);
   // A fresh render has the shape the edits expect: no manual step to report.
   const silent = { logger: new logging.NullLogger() };
-  const steps = [
-    blocks.auth && ((handler: GatewayClass) => guardEdit(app, handler, blocks.auth!, role)),
-    blocks.filter && ((handler: GatewayClass) => filterEdit(app, handler, blocks.filter!)),
-  ];
-  for (const step of steps) {
+  const { auth, rateLimit, filter } = blocks;
+  const steps: Record<BlockName, ((handler: GatewayClass) => Edit) | undefined> = {
+    auth: auth && ((handler) => guardEdit(app, handler, auth, role, rateLimit)),
+    rateLimit: rateLimit && ((handler) => rateLimitEdit(app, handler, rateLimit, auth)),
+    filter: filter && ((handler) => filterEdit(app, handler, filter)),
+  };
+  for (const name of blocks.order ?? GATEWAY_ORDER) {
+    const step = steps[name];
     const handler = step && readGatewayClass(scratch, file);
     if (step && handler) applyEdits(scratch, silent, step(handler));
   }
@@ -79,10 +120,15 @@ export function applyGatewayDecorators(gateway: GatewayClass, handlerPath: strin
       if (unresolved.length > 0) {
         context.logger.warn(`WARNING ${handlerPath}: add ${unresolved.join(', ')} to its @${decorator.name}() by hand, as on ${gateway.className}.`);
       }
-      // One argument at a time: each edit reads the class as the previous one left it.
-      for (const argument of imported) {
+      // In the order the gateway's imports show they were added, each beside its neighbours in the
+      // gateway's list: the copy reads as the gateway does, imports included. One at a time: each
+      // edit reads the class as the previous one left it.
+      const added = (argument: { name: string; from: string }) => importPosition(gateway.source, argument.name, argument.from) ?? 0;
+      for (const argument of [...imported].sort((a, b) => added(a) - added(b))) {
+        const index = imported.indexOf(argument);
         const handler = readGatewayClass(tree, handlerPath);
-        if (handler) applyEdits(tree, context, addClassDecoratorArgument(handler, decorator, argument));
+        const placement = { after: imported[index - 1], before: imported[index + 1] };
+        if (handler) applyEdits(tree, context, addClassDecoratorArgument(handler, decorator, argument, placement));
       }
     }
   };

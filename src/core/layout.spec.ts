@@ -28,4 +28,13 @@ describe('layoutFor', () => {
     const text = `${layout.classHeader(className, interfaces)}\n  x = 1;\n}\n`;
     expect(await nestNew(text)).toBe(text);
   });
+
+  it.each([
+    ['ChatNotifierEvents', ['ChatNotificationEvents']],
+    ['ChatNotifierEvents', ['ChatServerEvents', 'ChatRoomServerEvents', 'ChatNotificationEvents']],
+    ['NotificationCenterEventsNotifierEvents', ['NotificationCenterEventsServerEvents', 'NotificationCenterEventsRoomServerEvents', 'NotificationCenterEventsNotificationEvents']],
+  ])('lays out the intersection type %s of %j as Prettier does under the `nest new` config', async (name, types) => {
+    const text = `${layout.intersectionType(name, types)}\n`;
+    expect(await nestNew(text)).toBe(text);
+  });
 });

@@ -11,6 +11,8 @@ export interface Layout {
   importStatement(names: string[], specifier: string, options?: { typeOnly?: boolean }): string;
   /** `export class X implements A, B {`, with Prettier's line breaks when it is too long. */
   classHeader(className: string, interfaces: string[]): string;
+  /** `export type X = A & B;`, broken after each `&` when it is too long. */
+  intersectionType(name: string, types: string[]): string;
 }
 
 const NEST_NEW_PRINT_WIDTH = 80;
@@ -37,6 +39,15 @@ export function layoutFor(_tree?: Tree): Layout {
       // Too long for its own line as well: one interface a line.
       const list = fits(implementsLine) || interfaces.length === 1 ? implementsLine : `  implements\n${interfaces.map((name) => `    ${name}`).join(',\n')}`;
       return `export class ${className}\n${list}\n{`;
+    },
+    intersectionType(name, types) {
+      const oneLine = `export type ${name} = ${types.join(' & ')};`;
+      if (fits(oneLine)) return oneLine;
+      // The first type stays on the `=` line when it fits there; else every type goes below it.
+      const [first, ...rest] = types;
+      return fits(`export type ${name} = ${first} &`)
+        ? `export type ${name} = ${[first, ...rest].join(' &\n  ')};`
+        : `export type ${name} =\n  ${first} &\n${rest.map((type) => `    ${type}`).join(' &\n')};`;
     },
   };
 }

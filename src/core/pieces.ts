@@ -28,8 +28,15 @@ export interface FilterPiece {
   filter: ClassRef;
 }
 
+/** The per-connection rate limit guard (conventions `rateLimit`, SPEC §5.9). */
+export interface RateLimitPiece {
+  location: Location;
+  guard: ClassRef;
+}
+
 export const DEFAULT_AUTH_NAME = 'ws-auth';
 export const DEFAULT_FILTER_NAME = 'ws-exception';
+export const DEFAULT_RATE_LIMIT_NAME = 'ws-rate-limit';
 
 function sharedLocation(app: AppContext, conventions: Conventions, name: string): Location {
   return resolveLocation(name, { sourceRoot: sharedFolder(app, conventions), flat: true });
@@ -50,6 +57,11 @@ export function authPiece(app: AppContext, conventions: Conventions, name = DEFA
 export function filterPiece(app: AppContext, conventions: Conventions, name = DEFAULT_FILTER_NAME): FilterPiece {
   const location = sharedLocation(app, conventions, name);
   return { location, filter: { name: `${location.className}Filter`, file: `${location.directory}/${location.fileName}.filter` } };
+}
+
+export function rateLimitPiece(app: AppContext, conventions: Conventions): RateLimitPiece {
+  const location = sharedLocation(app, conventions, DEFAULT_RATE_LIMIT_NAME);
+  return { location, guard: { name: `${location.className}Guard`, file: `${location.directory}/${location.fileName}.guard` } };
 }
 
 interface PieceOptions {
@@ -76,6 +88,12 @@ export function writeAuthPiece(tree: Tree, app: AppContext, conventions: Convent
 
 export function writeFilterPiece(tree: Tree, app: AppContext, piece: FilterPiece, options: PieceOptions): Rule {
   return writePiece(tree, 'ws-filter/files', app, piece.location, {}, options);
+}
+
+/** The rate limit guard, with the conventions' points and window as its constants. */
+export function writeRateLimitPiece(tree: Tree, app: AppContext, conventions: Conventions, piece: RateLimitPiece, options: PieceOptions): Rule {
+  const { points, durationMs } = conventions.rateLimit;
+  return writePiece(tree, 'ws-rate-limit/files', app, piece.location, { points, durationMs }, options);
 }
 
 /** Import specifier of a generated class, as seen from `fromFile`. */

@@ -2,14 +2,14 @@ import type { Socket } from 'socket.io-client';
 import { ConnectedUser, ROOM_EVENTS, connectUser, openClient, refusal } from './clients';
 
 /**
- * The production set: what `init` + `feature chat` generate (auth, rooms and presence on, as init
- * writes realtime.json), and how a test proves it works in an app.
+ * The production set: what `init` + `feature chat` generate (auth, rooms, notifier, presence and
+ * rate limit on, as init writes realtime.json), and how a test proves it works in an app.
  */
 
 /** The unit specs it writes; the app's unit runner's output must name each one. */
-export const PRODUCTION_UNIT_SPECS = [/chat\.gateway\.spec\.ts/, /chat\.room-policy\.spec\.ts/, /chat\.presence\.spec\.ts/, /ws-auth\.guard\.spec\.ts/, /ws-exception\.filter\.spec\.ts/];
+export const PRODUCTION_UNIT_SPECS = [/chat\.gateway\.spec\.ts/, /chat\.room-policy\.spec\.ts/, /chat\.notifier\.spec\.ts/, /chat\.presence\.spec\.ts/, /ws-auth\.guard\.spec\.ts/, /ws-rate-limit\.guard\.spec\.ts/, /ws-exception\.filter\.spec\.ts/];
 /** The e2e specs it writes; the app's e2e runner's output must name each one. */
-export const PRODUCTION_E2E_SPECS = [/chat\.gateway\.e2e-spec\.ts/];
+export const PRODUCTION_E2E_SPECS = [/chat\.gateway\.e2e-spec\.ts/, /chat\.notifier\.e2e-spec\.ts/];
 
 /**
  * The conversation that proves a running app serves the production set on `/chat`: two

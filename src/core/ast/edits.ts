@@ -75,8 +75,7 @@ export function isMultiline(node: ts.Node): boolean {
  * stays one per line.
  */
 export function appendToList(path: string, container: ts.Node, elements: ts.NodeArray<ts.Node>, items: string[]): Insertion {
-  // Call arguments and parameters sit between parentheses: the list itself tells where it starts and whether it spans lines.
-  const parenthesized = ts.isCallExpression(container) || ts.isFunctionLike(container);
+  const parenthesized = isParenthesized(container);
   if (elements.length === 0) {
     // `[]` → `[x]`; `{}` → `{ x }`; `()` → `(x)`, as Prettier writes them.
     const padding = ts.isArrayLiteralExpression(container) || parenthesized ? '' : ' ';
@@ -84,7 +83,24 @@ export function appendToList(path: string, container: ts.Node, elements: ts.Node
     return { path, position, text: `${padding}${items.join(', ')}${padding}` };
   }
   const last = elements[elements.length - 1];
-  const multiline = parenthesized ? container.getSourceFile().text.slice(elements.pos, elements.end).includes('\n') : isMultiline(container);
-  const separator = multiline ? `,\n${indentationOf(last)}` : ', ';
+  const separator = listSeparator(container, elements);
   return { path, position: last.getEnd(), text: `${separator}${items.join(separator)}` };
+}
+
+/** Insertion that puts `items` before the element at `index` of a non-empty list, keeping its layout like appendToList. */
+export function insertIntoList(path: string, container: ts.Node, elements: ts.NodeArray<ts.Node>, index: number, items: string[]): Insertion {
+  if (index >= elements.length) return appendToList(path, container, elements, items);
+  const separator = listSeparator(container, elements);
+  return { path, position: elements[index].getStart(), text: `${items.join(separator)}${separator}` };
+}
+
+/** Call arguments and parameters sit between parentheses: the list itself tells where it starts and whether it spans lines. */
+function isParenthesized(container: ts.Node): boolean {
+  return ts.isCallExpression(container) || ts.isFunctionLike(container);
+}
+
+/** `, ` between the elements of a one-line list; a line break and the elements' indentation in a multi-line one. */
+function listSeparator(container: ts.Node, elements: ts.NodeArray<ts.Node>): string {
+  const multiline = isParenthesized(container) ? container.getSourceFile().text.slice(elements.pos, elements.end).includes('\n') : isMultiline(container);
+  return multiline ? `,\n${indentationOf(elements[elements.length - 1])}` : ', ';
 }

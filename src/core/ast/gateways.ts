@@ -1,7 +1,7 @@
 import { SchematicsException, Tree } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
 import * as ts from 'typescript';
-import { Edit, appendToList, combineEdits, indentationOf, manualStep, noEdit, parseSourceFile } from './edits';
+import { Edit, appendToList, combineEdits, indentationOf, insertIntoList, manualStep, noEdit, parseSourceFile } from './edits';
 import { addImport, findImportedName, findImportedSymbol } from './imports';
 
 /** A gateway class found in the app: where it is and what its decorator says. */
@@ -94,13 +94,23 @@ function namespaceOf(decorator: ts.CallExpression): string | undefined | null {
 }
 
 /**
+ * Where an argument goes in an existing decorator's list: right after `after`, or right before
+ * `before`, when the decorator lists it; else last. Guards run in the order they are listed.
+ */
+export interface ArgumentPlacement {
+  after?: { name: string; from: string };
+  before?: { name: string; from: string };
+}
+
+/**
  * Adds `argument` to the class decorator `decorator` (e.g. `@UseGuards(WsAuthGuard)`): into an
- * existing one, or as a new decorator after the class's last one.
+ * existing one, where `placement` says, or as a new decorator after the class's last one.
  */
 export function addClassDecoratorArgument(
   gateway: GatewayClass,
   decorator: { name: string; from: string },
   argument: { name: string; from: string },
+  placement: ArgumentPlacement = {},
 ): Edit {
   const decoratorImport = addImport(gateway.source, decorator.name, decorator.from);
   const argumentImport = addImport(gateway.source, argument.name, argument.from);
@@ -109,7 +119,7 @@ export function addClassDecoratorArgument(
   const decorators = ts.getDecorators(gateway.node) ?? [];
   const last = decorators[decorators.length - 1];
   const insertion = existing
-    ? appendToList(gateway.path, existing, existing.arguments, [argumentImport.localName])
+    ? insertIntoList(gateway.path, existing, existing.arguments, argumentIndex(gateway, existing, placement), [argumentImport.localName])
     : {
         path: gateway.path,
         position: last ? last.getEnd() : gateway.node.getStart(),
@@ -118,6 +128,17 @@ export function addClassDecoratorArgument(
           : `@${decoratorImport.localName}(${argumentImport.localName})\n`,
       };
   return combineEdits(decoratorImport.edit, argumentImport.edit, { ...noEdit(), insertions: [insertion] });
+}
+
+function argumentIndex(gateway: GatewayClass, call: ts.CallExpression, placement: ArgumentPlacement): number {
+  const indexOf = (argument: { name: string; from: string } | undefined) => {
+    const localName = argument && findImportedName(gateway.source, argument.name, argument.from);
+    return localName ? call.arguments.findIndex((item) => item.getText() === localName) : -1;
+  };
+  const after = indexOf(placement.after);
+  if (after >= 0) return after + 1;
+  const before = indexOf(placement.before);
+  return before >= 0 ? before : call.arguments.length;
 }
 
 /**
@@ -151,8 +172,10 @@ export function hasClassDecoratorArgument(gateway: GatewayClass, decorator: { na
 
 /**
  * The other handler classes of the gateway's namespace beside it (e.g. the room handler in
- * `chat.rooms.ts`): `@WebSocketGateway()` classes with the same namespace in the gateway's folder.
- * Guards and filters are per class in Nest, so what protects the gateway must be on these too.
+ * `chat.rooms.ts`): `@WebSocketGateway()` classes with the same namespace in the gateway's folder
+ * and at least one `@SubscribeMessage()` handler. Guards and filters are per class in Nest, so what
+ * protects the gateway must be on these too; a class without handlers (the notifier) has nothing
+ * for them to guard.
  */
 export function findNamespaceHandlers(tree: Tree, gateway: GatewayClass): GatewayClass[] {
   if (gateway.namespace === null) return [];
@@ -162,7 +185,15 @@ export function findNamespaceHandlers(tree: Tree, gateway: GatewayClass): Gatewa
     .subfiles.filter((file) => file.endsWith('.ts') && !file.endsWith('spec.ts') && posix.join(folder, file) !== gateway.path)
     .sort()
     .map((file) => readGatewayClass(tree, posix.join(folder, file)))
-    .filter((handler): handler is GatewayClass => handler !== undefined && handler.namespace === gateway.namespace);
+    .filter((handler): handler is GatewayClass => handler !== undefined && handler.namespace === gateway.namespace && hasMessageHandlers(handler));
+}
+
+/** True when a method of the class is a `@SubscribeMessage()` handler. */
+function hasMessageHandlers(handler: GatewayClass): boolean {
+  const decoratorName = findImportedName(handler.source, 'SubscribeMessage', '@nestjs/websockets');
+  return handler.node.members.some((member) =>
+    (ts.canHaveDecorators(member) ? (ts.getDecorators(member) ?? []) : []).some((decorator) => ts.isCallExpression(decorator.expression) && decorator.expression.expression.getText() === decoratorName),
+  );
 }
 
 /**

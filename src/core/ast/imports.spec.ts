@@ -1,6 +1,6 @@
 import * as ts from 'typescript';
 import { noEdit } from './edits';
-import { addImport, findImportedName, importInsertions } from './imports';
+import { addImport, findImportedName, importInsertions, importPosition } from './imports';
 
 function parse(text: string): ts.SourceFile {
   return ts.createSourceFile('/src/app.module.ts', text, ts.ScriptTarget.Latest, true);
@@ -69,5 +69,17 @@ describe('findImportedName', () => {
 
   it('is undefined when the symbol is not imported from that module', () => {
     expect(findImportedName(parse("import { Module } from 'elsewhere';"), 'Module', '@nestjs/common')).toBeUndefined();
+  });
+});
+
+describe('importPosition', () => {
+  it('tells where a symbol is imported, aliased or not, across .js suffixes, and nothing for what is not imported', () => {
+    const text = "import { A } from './a.js';\nimport { B as Bee } from './b.js';\nimport type { C } from './c.js';\n";
+    const source = parse(text);
+    expect(importPosition(source, 'A', './a')).toBe(0);
+    expect(importPosition(source, 'B', './b.js')).toBe(text.indexOf('import { B'));
+    expect(importPosition(source, 'C', './c.js')).toBe(text.indexOf('import type'));
+    expect(importPosition(source, 'Bee', './b.js')).toBeUndefined();
+    expect(importPosition(source, 'D', './d.js')).toBeUndefined();
   });
 });

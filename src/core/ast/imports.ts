@@ -46,6 +46,17 @@ export function findImportedName(
   return undefined;
 }
 
+/**
+ * Where the import of `symbol` from `moduleSpecifier` starts in the file, if it is imported. Edits
+ * add their imports after the file's last one, so this order is the order they were applied in.
+ */
+export function importPosition(source: ts.SourceFile, symbol: string, moduleSpecifier: string): number | undefined {
+  return importsFrom(source, moduleSpecifier).find((declaration) => {
+    const bindings = declaration.importClause?.namedBindings;
+    return bindings && ts.isNamedImports(bindings) && bindings.elements.some((item) => (item.propertyName ?? item.name).text === symbol);
+  })?.getStart();
+}
+
 /** The module specifier a local name is imported from with a named import (`X` → `'./x.module.js'`). */
 export function findImportSpecifier(source: ts.SourceFile, localName: string): string | undefined {
   for (const statement of source.statements) {

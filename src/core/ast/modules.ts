@@ -130,3 +130,15 @@ export function registerInModule(target: {
     applyEdits(tree, context, addToModuleArray(tree, modulePath, target.key, target.className, specifier));
   };
 }
+
+/** The class name of the first `@Module()` class of `modulePath`, if it has one. */
+export function moduleClassName(tree: Tree, modulePath: string): string | undefined {
+  const source = parseSourceFile(tree, modulePath);
+  const decoratorName = findImportedName(source, 'Module', '@nestjs/common');
+  const moduleClass = source.statements.find(
+    (statement): statement is ts.ClassDeclaration =>
+      ts.isClassDeclaration(statement) &&
+      (ts.getDecorators(statement) ?? []).some((decorator) => ts.isCallExpression(decorator.expression) && decorator.expression.expression.getText() === decoratorName),
+  );
+  return decoratorName ? moduleClass?.name?.text : undefined;
+}

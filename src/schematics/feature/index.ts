@@ -8,7 +8,7 @@ import { resolveLocation } from '../../core/naming';
 import { realtimeSchematic } from '../../core/run';
 import type { FeatureOptions } from './schema';
 
-/** A feature module, the gateway (with what the conventions apply to it) and presence inside it, the module imported into the root module, and the adapter. */
+/** A feature module, the gateway (with what the conventions apply to it), its notifier and presence inside it, the module imported into the root module, and the adapter. */
 export const feature = realtimeSchematic<FeatureOptions>((options, { app, conventions }) => (tree: Tree, context: SchematicContext) => {
   const location = resolveLocation(options.name, { path: options.path, sourceRoot: app.sourceRoot, flat: pick(options.flat, conventions.flat) });
   const moduleFile = `${location.directory}/${location.fileName}.module`;
@@ -33,6 +33,17 @@ export const feature = realtimeSchematic<FeatureOptions>((options, { app, conven
     }),
     conventions.presence.enabled
       ? schematic('presence', { ...common, name: options.name, gateway: gatewayName, spec: options.spec, specFileSuffix: options.specFileSuffix, module: `${moduleFile}.ts`, skipImport: options.skipImport })
+      : noop(),
+    conventions.notifier.enabled
+      ? schematic('notifier', {
+          ...common,
+          name: location.fileName,
+          gateway: gatewayName,
+          spec: options.spec,
+          specFileSuffix: options.specFileSuffix,
+          e2eSpec: options.e2eSpec,
+          module: `${moduleFile}.ts`,
+        })
       : noop(),
     options.skipImport
       ? noop()

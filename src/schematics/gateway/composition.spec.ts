@@ -42,6 +42,65 @@ describe.each<HostKind>(['esm', 'cjs'])('composition in a Nest 12 %s app', (kind
     }
   });
 
+  it('with the rate limit on: gateway ≡ gateway + ws-guard --gateway + ws-filter --gateway, the auth guard first', async () => {
+    const rateLimit = { rooms: { enabled: true }, rateLimit: { enabled: true } };
+    const composed = appWithConventions(kind, { ...rateLimit, auth: { enabled: true }, filter: { enabled: true } });
+    await runSchematic(runner, 'gateway', { name: 'chat' }, composed);
+
+    // The rate limit has no schematic of its own: the plain gateway already has it, ws-guard comes after.
+    const stepByStep = appWithConventions(kind, { ...rateLimit, auth: { enabled: false }, filter: { enabled: false } });
+    await runSchematic(runner, 'gateway', { name: 'chat' }, stepByStep);
+    expect(stepByStep.readContent('/src/chat/chat.gateway.ts')).toContain('@UseGuards(WsRateLimitGuard)\nexport class ChatGateway');
+    await runSchematic(runner, 'ws-guard', { gateway: 'chat' }, stepByStep);
+    await runSchematic(runner, 'ws-filter', { gateway: 'chat' }, stepByStep);
+
+    expect(appFiles(stepByStep)).toEqual(appFiles(composed));
+    for (const [file, className] of [
+      ['/src/chat/chat.gateway.ts', 'ChatGateway'],
+      ['/src/chat/chat.rooms.ts', 'ChatRooms'],
+    ]) {
+      expect(composed.readContent(file)).toContain(`@UseGuards(WsAuthGuard, WsRateLimitGuard)\n@UseFilters(WsExceptionFilter)\nexport class ${className}`);
+    }
+    // A rerun of either changes nothing.
+    const before = snapshotTree(stepByStep);
+    await runSchematic(runner, 'gateway', { name: 'chat' }, stepByStep);
+    expect(snapshotTree(stepByStep)).toEqual(before);
+  });
+
+  it('reruns unchanged after blocks were applied in another order: ws-guard by hand, the rate limit turned on later', async () => {
+    const conventions = { rooms: { enabled: true }, auth: { enabled: false }, rateLimit: { enabled: false } };
+    const tree = appWithConventions(kind, conventions);
+    await runSchematic(runner, 'gateway', { name: 'chat' }, tree);
+    await runSchematic(runner, 'ws-guard', { gateway: 'chat' }, tree);
+    tree.overwrite('/realtime.json', JSON.stringify({ ...conventions, rateLimit: { enabled: true } }));
+    // The first rerun adds the rate limit to what is there; the next one finds nothing to do.
+    await runSchematic(runner, 'gateway', { name: 'chat' }, tree);
+    const gateway = tree.readContent('/src/chat/chat.gateway.ts');
+    expect(gateway).toContain('@UseFilters(WsExceptionFilter)\n@UseGuards(WsAuthGuard, WsRateLimitGuard)\nexport class ChatGateway');
+    expect(tree.readContent('/src/chat/chat.rooms.ts')).toContain('@UseGuards(WsAuthGuard, WsRateLimitGuard)\nexport class ChatRooms');
+    const before = snapshotTree(tree);
+    await runSchematic(runner, 'gateway', { name: 'chat' }, tree);
+    expect(snapshotTree(tree)).toEqual(before);
+  });
+
+  it('room-handler --gateway on a rate-limited gateway ≡ gateway with rooms on', async () => {
+    const conventions = { auth: { enabled: true }, rateLimit: { enabled: true } };
+    const composed = appWithConventions(kind, { ...conventions, rooms: { enabled: true } });
+    await runSchematic(runner, 'gateway', { name: 'chat' }, composed);
+
+    const later = appWithConventions(kind, { ...conventions, rooms: { enabled: false } });
+    await runSchematic(runner, 'gateway', { name: 'chat' }, later);
+    await runSchematic(runner, 'room-handler', { name: 'chat', gateway: 'chat' }, later);
+
+    const rooms = '/src/chat/chat.rooms.ts';
+    expect(later.readContent(rooms)).toBe(composed.readContent(rooms));
+    expect(later.readContent(rooms)).toContain('@UseGuards(WsAuthGuard, WsRateLimitGuard)\n@UseFilters(WsExceptionFilter)\nexport class ChatRooms');
+    // The room handler's own rerun reads the guards it carries: nothing changes.
+    const before = snapshotTree(later);
+    await runSchematic(runner, 'room-handler', { name: 'chat', gateway: 'chat' }, later);
+    expect(snapshotTree(later)).toEqual(before);
+  });
+
   it('room-handler --gateway on a guarded, filtered gateway ≡ gateway with rooms on', async () => {
     const conventions = { auth: { enabled: true }, filter: { enabled: true } };
     const composed = appWithConventions(kind, { ...conventions, rooms: { enabled: true } });
@@ -57,7 +116,7 @@ describe.each<HostKind>(['esm', 'cjs'])('composition in a Nest 12 %s app', (kind
   });
 
   it('a rerun of the composed gateway changes nothing, and a gateway the team edited is refused', async () => {
-    const tree = appWithConventions(kind, { rooms: { enabled: true }, auth: { enabled: true }, filter: { enabled: true } });
+    const tree = appWithConventions(kind, { rooms: { enabled: true }, auth: { enabled: true }, filter: { enabled: true }, rateLimit: { enabled: true } });
     await runSchematic(runner, 'gateway', { name: 'chat' }, tree);
     const before = snapshotTree(tree);
     await runSchematic(runner, 'gateway', { name: 'chat' }, tree);

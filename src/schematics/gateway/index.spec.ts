@@ -275,6 +275,65 @@ describe('gateway schematic', () => {
     });
   });
 
+  describe('rate limit (realtime.json rateLimit)', () => {
+    const rateLimited = (conventions: object) => {
+      const tree = createAppTree('esm');
+      tree.create('/realtime.json', JSON.stringify(conventions));
+      return generate(tree, { name: 'chat' });
+    };
+
+    it("writes the shared guard with the conventions' numbers and its spec, and adds rate-limiter-flexible", async () => {
+      const { tree } = await rateLimited({ rateLimit: { enabled: true, points: 5, durationMs: 250 } });
+      const guard = tree.readContent('/src/realtime/ws-rate-limit.guard.ts');
+      expect(guard).toContain('export class WsRateLimitGuard implements CanActivate {');
+      expect(guard).toContain('export const RATE_LIMIT_POINTS = 5;');
+      expect(guard).toContain('export const RATE_LIMIT_DURATION_MS = 250;');
+      expect(guard).toContain('duration: RATE_LIMIT_DURATION_MS / 1000,');
+      expect(guard).toContain("import type { WsError } from './realtime-socket.js';");
+      expect(tree.readContent('/src/realtime/ws-rate-limit.guard.spec.ts')).toContain("from './ws-rate-limit.guard.js';");
+      expect(JSON.parse(tree.readContent('/package.json')).dependencies['rate-limiter-flexible']).toBe('^11.4.0');
+    });
+
+    it('puts the guard on the gateway and its room handler, after the auth guard and before the filter', async () => {
+      const { tree } = await rateLimited({ auth: { enabled: true }, rooms: { enabled: true }, rateLimit: { enabled: true } });
+      for (const [file, className] of [
+        ['/src/chat/chat.gateway.ts', 'ChatGateway'],
+        ['/src/chat/chat.rooms.ts', 'ChatRooms'],
+      ]) {
+        const text = tree.readContent(file);
+        expect(text).toContain(`@UseGuards(WsAuthGuard, WsRateLimitGuard)\n@UseFilters(WsExceptionFilter)\nexport class ${className}`);
+        expect(occurrences(text, "import { WsRateLimitGuard } from '../realtime/ws-rate-limit.guard.js';")).toBe(1);
+      }
+    });
+
+    it('writes the guard without its spec under --spec=false, and a second gateway reuses it as the team left it', async () => {
+      const { tree } = await rateLimited({ rateLimit: { enabled: true } });
+      tree.overwrite('/src/realtime/ws-rate-limit.guard.ts', tree.readContent('/src/realtime/ws-rate-limit.guard.ts').replace('= 20;', '= 50;'));
+      const { tree: second } = await generate(tree, { name: 'news', spec: false });
+      expect(second.readContent('/src/realtime/ws-rate-limit.guard.ts')).toContain('export const RATE_LIMIT_POINTS = 50;');
+      expect(second.readContent('/src/news/news.gateway.ts')).toContain('@UseGuards(WsRateLimitGuard)\n@UseFilters(WsExceptionFilter)\nexport class NewsGateway');
+
+      const { tree: withoutSpec } = await rateLimited({ rateLimit: { enabled: true }, spec: false });
+      expect(withoutSpec.exists('/src/realtime/ws-rate-limit.guard.ts')).toBe(true);
+      expect(withoutSpec.exists('/src/realtime/ws-rate-limit.guard.spec.ts')).toBe(false);
+    });
+
+    it('changes nothing when run twice', async () => {
+      const { tree } = await rateLimited({ auth: { enabled: true }, rooms: { enabled: true }, rateLimit: { enabled: true } });
+      const before = snapshotTree(tree);
+      await generate(tree, { name: 'chat' });
+      expect(snapshotTree(tree)).toEqual(before);
+    });
+
+    it('writes and wires nothing of it when the conventions leave it off', async () => {
+      const { tree } = await rateLimited({ rooms: { enabled: true }, rateLimit: { enabled: false, points: 5 } });
+      expect(tree.files.filter((file) => file.includes('rate-limit'))).toEqual([]);
+      expect(tree.readContent('/src/chat/chat.gateway.ts')).not.toContain('UseGuards');
+      expect(tree.readContent('/src/chat/chat.rooms.ts')).not.toContain('UseGuards');
+      expect(JSON.parse(tree.readContent('/package.json')).dependencies['rate-limiter-flexible']).toBeUndefined();
+    });
+  });
+
   describe('dependencies', () => {
     it('adds the missing runtime packages once and schedules one install', async () => {
       const { tree: result } = await generate(createAppTree('esm'), { name: 'chat' });
@@ -332,6 +391,8 @@ describe('gateway schematic', () => {
       ['chat', { auth: { enabled: true, allowQueryToken: true } }],
       ['admin/notification-center-events', { auth: { enabled: true }, filter: { enabled: false }, rooms: { enabled: true } }],
       ['chat', { rooms: { enabled: true } }],
+      ['chat', { auth: { enabled: true }, rooms: { enabled: true }, rateLimit: { enabled: true } }],
+      ['admin/notification-center-events', { rateLimit: { enabled: true, points: 100000, durationMs: 60000 } }],
     ])(
       'writes files that Prettier (the Nest default config) leaves unchanged, for %j with conventions %j',
       async (name, conventions) => {

@@ -1,23 +1,27 @@
-import { Tree, chain, noop, schematic } from '@angular-devkit/schematics';
+import { Rule, SchematicContext, Tree, chain, noop, schematic } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
+import { applyEdits } from '../../core/ast/apply';
+import { combineEdits } from '../../core/ast/edits';
 import { registerInModule } from '../../core/ast/modules';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { renderTemplate, writeTemplates } from '../../core/generate';
-import { readGatewayClass } from '../../core/ast/gateways';
-import { GatewayBlocks, blocksAppliedTo, withBlocksApplied } from '../../core/blocks';
+import { findGateway, findNamespaceHandlers, readGatewayClass } from '../../core/ast/gateways';
+import { GatewayBlocks, blocksAppliedTo, rateLimitEdit, withBlocksApplied } from '../../core/blocks';
 import { E2E_SPEC_TEMPLATE, UNIT_SPEC_TEMPLATE, gatewayE2eFile, gatewayTemplateVariables } from '../../core/gateway-files';
 import { resolveLocation } from '../../core/naming';
-import { realtimeSchematic } from '../../core/run';
+import { authPiece, rateLimitPiece, writeRateLimitPiece } from '../../core/pieces';
+import { RunContext, realtimeSchematic } from '../../core/run';
 import { writeSharedSocket } from '../../core/shared';
 import type { GatewayOptions } from './schema';
 
 /**
  * A plain gateway, registered in its module; then the building blocks the conventions turn on,
- * applied exactly as a user applies them: `room-handler --gateway`, `ws-guard --gateway`,
- * `ws-filter --gateway`.
+ * applied exactly as a user applies them: `room-handler --gateway`, the rate limit (which has no
+ * schematic of its own), `ws-guard --gateway`, `ws-filter --gateway`.
  */
-export const gateway = realtimeSchematic<GatewayOptions>((options, { app, conventions, format }) => (tree: Tree) => {
+export const gateway = realtimeSchematic<GatewayOptions>((options, run) => (tree: Tree) => {
+  const { app, conventions, format } = run;
   const location = resolveLocation(options.name, { path: options.path, sourceRoot: app.sourceRoot, flat: pick(options.flat, conventions.flat) });
   const spec = pick(options.spec, conventions.spec);
   const specFileSuffix = options.specFileSuffix ?? 'spec';
@@ -58,8 +62,30 @@ export const gateway = realtimeSchematic<GatewayOptions>((options, { app, conven
       ? noop()
       : registerInModule({ key: 'providers', className: `${location.className}Gateway`, file: gatewayFile, directory: location.directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module }),
     conventions.rooms.enabled ? schematic('room-handler', { ...blockOptions, name: location.fileName, module: options.module, skipImport: options.skipImport }) : noop(),
+    // Before ws-guard, the order `gateway` then `ws-guard --gateway` has, so both give the same file
+    // (imports included); WsAuthGuard still comes first in @UseGuards().
+    conventions.rateLimit.enabled ? applyRateLimit(run, gatewayName, { spec, specFileSuffix }) : noop(),
     conventions.auth.enabled ? schematic('ws-guard', { ...blockOptions, skipImport: options.skipImport }) : noop(),
     conventions.filter.enabled ? schematic('ws-filter', blockOptions) : noop(),
     addDependencies([...WEBSOCKET_DEPENDENCIES, ...(e2eSpec ? [{ name: 'socket.io-client' as const, dev: true }] : [])]),
   ]);
 });
+
+/**
+ * The per-connection rate limit (SPEC §5.9): the shared guard, written once for the app, on the
+ * gateway and on the other handler classes of its namespace (Nest applies guards per class).
+ */
+function applyRateLimit(run: RunContext, gatewayName: string, options: { spec: boolean; specFileSuffix: string }): Rule {
+  return (tree: Tree, context: SchematicContext) => {
+    const { app, conventions } = run;
+    const rateLimit = rateLimitPiece(app, conventions);
+    const auth = authPiece(app, conventions);
+    const gateway = findGateway(tree, app.sourceRoot, gatewayName);
+    const handlers = [gateway, ...findNamespaceHandlers(tree, gateway)];
+    applyEdits(tree, context, combineEdits(...handlers.map((handler) => rateLimitEdit(app, handler, rateLimit, auth))));
+    return chain([
+      writeRateLimitPiece(tree, app, conventions, rateLimit, { policy: { kind: 'shared' }, ...options }),
+      addDependencies([{ name: 'rate-limiter-flexible' }]),
+    ]);
+  };
+}

@@ -8,7 +8,7 @@ import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { blocksAppliedTo, guardEdit } from '../../core/blocks';
 import { refreshGatewaySpecs } from '../../core/gateway-files';
-import { AuthPiece, authPiece, writeAuthPiece } from '../../core/pieces';
+import { AuthPiece, authPiece, rateLimitPiece, writeAuthPiece } from '../../core/pieces';
 import { RunContext, realtimeSchematic } from '../../core/run';
 import { writeSharedSocket } from '../../core/shared';
 import type { WsGuardOptions } from './schema';
@@ -40,10 +40,15 @@ function applyAuthToGateway(run: RunContext, gatewayName: string, auth: AuthPiec
     const { app } = run;
     const gateway = findGateway(tree, app.sourceRoot, gatewayName);
     const before = blocksAppliedTo(gateway, app, run.conventions);
+    // Applied after the rate limit, the guard still goes before it, as the gateway schematic orders them.
+    const rateLimit = rateLimitPiece(app, run.conventions);
     applyEdits(
       tree,
       context,
-      combineEdits(guardEdit(app, gateway, auth, 'gateway'), ...findNamespaceHandlers(tree, gateway).map((handler) => guardEdit(app, handler, auth, 'handler'))),
+      combineEdits(
+        guardEdit(app, gateway, auth, 'gateway', rateLimit),
+        ...findNamespaceHandlers(tree, gateway).map((handler) => guardEdit(app, handler, auth, 'handler', rateLimit)),
+      ),
     );
     refreshGatewaySpecs(tree, context, run, gateway, {
       before,

@@ -1,0 +1,206 @@
+import { UnitTestTree } from '@angular-devkit/schematics/testing';
+import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../../test/support/unit/app-tree';
+
+const runner = createRunner();
+
+const run = (schematic: string, tree: UnitTestTree, options: Record<string, unknown>) => runSchematic(runner, schematic, options, tree);
+
+const occurrences = (text: string, fragment: string) => text.split(fragment).length - 1;
+
+function withConventions(tree: UnitTestTree, conventions: object): UnitTestTree {
+  tree.create('/realtime.json', JSON.stringify(conventions));
+  return tree;
+}
+
+/** An app with `gateway chat` generated under the given conventions. */
+async function appWithChat(conventions: object = {}, kind: 'esm' | 'cjs' = 'esm'): Promise<UnitTestTree> {
+  const { tree } = await run('gateway', withConventions(createAppTree(kind), conventions), { name: 'chat' });
+  return tree;
+}
+
+const HAND_WRITTEN = [
+  "import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';",
+  '',
+  "@WebSocketGateway({ namespace: 'live' })",
+  'export class LiveGateway {',
+  "  @SubscribeMessage('ping')",
+  '  ping(): string {',
+  "    return 'pong';",
+  '  }',
+  '}',
+  '',
+].join('\n');
+
+describe('notifier schematic', () => {
+  it('writes the notifier, its unit spec and e2e spec beside the gateway, provided and exported once by its module', async () => {
+    const tree = await appWithChat();
+    const { tree: result, warnings } = await run('notifier', tree, { name: 'chat' });
+    expect(warnings).toEqual([]);
+    for (const file of ['/src/chat/chat.notifier.ts', '/src/chat/chat.notifier.spec.ts', '/test/chat.notifier.e2e-spec.ts', '/src/realtime/realtime-redis.ts']) {
+      expect(result.exists(file)).toBe(true);
+    }
+    const notifier = result.readContent('/src/chat/chat.notifier.ts');
+    expect(notifier).toContain("@WebSocketGateway({ namespace: 'chat' })\nexport class ChatNotifier implements OnApplicationShutdown {");
+    expect(notifier).toContain("emitter: emitter.of('/chat')");
+    expect(notifier).toContain("import type { ChatServerEvents } from './chat.events.js';");
+    expect(notifier).toContain('export type ChatNotifierEvents = ChatServerEvents & ChatNotificationEvents;');
+    const appModule = result.readContent('/src/app.module.ts');
+    expect(appModule).toContain('providers: [AppService, ChatGateway, ChatNotifier],\n  exports: [ChatNotifier],');
+    expect(occurrences(appModule, "import { ChatNotifier } from './chat/chat.notifier.js';")).toBe(1);
+    expect(result.readContent('/test/chat.notifier.e2e-spec.ts')).toContain("import { AppModule } from '../src/app.module.js';");
+    const packageJson = JSON.parse(result.readContent('/package.json'));
+    expect(packageJson.dependencies).toMatchObject({ '@socket.io/redis-emitter': '^5.1.0', redis: '^6.3.1' });
+
+    // `notifier --gateway chat` is the same command: nothing to do on a rerun.
+    const before = snapshotTree(result);
+    await run('notifier', result, { gateway: 'chat' });
+    expect(snapshotTree(result)).toEqual(before);
+  });
+
+  it('puts no suffix on relative imports in a CommonJS app, and adds the ioredis client the conventions name', async () => {
+    const tree = await appWithChat({ adapter: { client: 'ioredis' } }, 'cjs');
+    const { tree: result } = await run('notifier', tree, { name: 'chat' });
+    const notifier = result.readContent('/src/chat/chat.notifier.ts');
+    expect(notifier).toContain("from '../realtime/realtime-redis';");
+    expect(notifier).not.toContain('.js\'');
+    expect(result.readContent('/src/realtime/realtime-redis.ts')).toContain("import { Redis } from 'ioredis';");
+    expect(result.readContent('/src/app.module.ts')).toContain("import { ChatNotifier } from './chat/chat.notifier';");
+    expect(JSON.parse(result.readContent('/package.json')).dependencies).toHaveProperty('ioredis');
+  });
+
+  it('registers an aliased import of the notifier the module already has, and keeps its layout', async () => {
+    const tree = await appWithChat();
+    const appModule = tree.readContent('/src/app.module.ts');
+    tree.overwrite(
+      '/src/app.module.ts',
+      `import { ChatNotifier as Notifier } from './chat/chat.notifier.js';\n${appModule.replace('providers: [AppService, ChatGateway],', 'providers: [\n    AppService,\n    ChatGateway,\n  ],')}`,
+    );
+    const { tree: result } = await run('notifier', tree, { name: 'chat' });
+    const updated = result.readContent('/src/app.module.ts');
+    expect(updated).toContain('providers: [\n    AppService,\n    ChatGateway,\n    Notifier,\n  ],\n  exports: [Notifier],');
+    expect(occurrences(updated, 'chat.notifier.js')).toBe(1);
+  });
+
+  it('types a hand-written gateway by the notification event only, and says where its events go', async () => {
+    const tree = createAppTree('esm');
+    tree.create('/src/live/live.gateway.ts', HAND_WRITTEN);
+    const { tree: result } = await run('notifier', tree, { gateway: 'live' });
+    const notifier = result.readContent('/src/live/live.notifier.ts');
+    expect(notifier).toContain('export type LiveNotifierEvents = LiveNotificationEvents;');
+    expect(notifier).toContain('add its events interface to this type');
+    expect(notifier).not.toContain('live.events');
+    expect(result.readContent('/src/app.module.ts')).toContain('exports: [LiveNotifier]');
+  });
+
+  it("serves a gateway's main namespace, and mirrors a nested gateway's folders in its e2e spec", async () => {
+    const tree = createAppTree('esm');
+    tree.create('/src/live/live.gateway.ts', HAND_WRITTEN.replace("@WebSocketGateway({ namespace: 'live' })", '@WebSocketGateway()'));
+    const { tree: result } = await run('notifier', tree, { name: 'live' });
+    const notifier = result.readContent('/src/live/live.notifier.ts');
+    expect(notifier).toContain('@WebSocketGateway()\nexport class LiveNotifier');
+    expect(notifier).toContain("emitter.of('/')");
+
+    const { tree: nested } = await run('gateway', createAppTree('esm'), { name: 'admin/chat' });
+    await run('notifier', nested, { name: 'admin/chat' });
+    expect(nested.exists('/src/admin/chat/chat.notifier.ts')).toBe(true);
+    expect(nested.readContent('/test/admin/chat.notifier.e2e-spec.ts')).toContain("from '../../src/admin/chat/chat.notifier.js';");
+  });
+
+  it('leaves the notifier undecorated when ws-guard and ws-filter are applied to its gateway afterwards', async () => {
+    const tree = createAppTree('esm');
+    tree.create('/src/live/live.gateway.ts', HAND_WRITTEN);
+    await run('notifier', tree, { gateway: 'live' });
+    const notifier = tree.readContent('/src/live/live.notifier.ts');
+    await run('ws-guard', tree, { gateway: 'live' });
+    await run('ws-filter', tree, { gateway: 'live' });
+    expect(tree.readContent('/src/live/live.gateway.ts')).toContain('@UseFilters(WsExceptionFilter)');
+    expect(tree.readContent('/src/live/live.notifier.ts')).toBe(notifier);
+  });
+
+  it("reaches a user's room with auth on, and a socket id with auth off", async () => {
+    const { tree: guarded } = await run('notifier', await appWithChat({ auth: { enabled: true }, rooms: { enabled: true } }), { name: 'chat' });
+    const withAuth = guarded.readContent('/src/chat/chat.notifier.ts');
+    expect(withAuth).toContain('.to(userRoom(userId))');
+    expect(withAuth).toContain("import type { ChatRoomServerEvents } from './chat.room-events.js';");
+    expect(guarded.readContent('/src/chat/chat.notifier.spec.ts')).toContain("['user:alice', 'notification', notification]");
+    expect(guarded.readContent('/test/chat.notifier.e2e-spec.ts')).toContain("connect('alice'),\n      connect('alice'),");
+    expect(guarded.readContent('/src/chat/chat.notifier.ts')).not.toContain('@UseGuards');
+
+    const { tree: open } = await run('notifier', await appWithChat(), { name: 'chat' });
+    const withoutAuth = open.readContent('/src/chat/chat.notifier.ts');
+    expect(withoutAuth).toContain('.to(userId)');
+    expect(withoutAuth).toContain('there are no user rooms: the\n   * user id is the socket id');
+    expect(withoutAuth).not.toContain('userRoom');
+    expect(open.readContent('/test/chat.notifier.e2e-spec.ts')).toContain('notifier.toUser(alice.id!,');
+  });
+
+  it('warns, and writes no worker emitter, for an adapter kind the Redis emitter cannot reach', async () => {
+    const { tree, warnings } = await run('notifier', await appWithChat({ adapter: { kind: 'streams' } }), { name: 'chat' });
+    expect(warnings).toEqual([
+      "WARNING src/chat/chat.notifier.ts: the 'streams' Redis adapter (realtime.json adapter.kind) cannot be reached by socket.io's Redis emitter, so ChatNotifier works only in processes that serve sockets; a worker's call rejects saying so.",
+    ]);
+    const notifier = tree.readContent('/src/chat/chat.notifier.ts');
+    expect(notifier).not.toContain('@socket.io/redis-emitter');
+    expect(notifier).toContain('the streams Redis adapter cannot be reached from a worker');
+    expect(tree.exists('/src/realtime/realtime-redis.ts')).toBe(false);
+    expect(JSON.parse(tree.readContent('/package.json')).dependencies).not.toHaveProperty('@socket.io/redis-emitter');
+  });
+
+  it('honours --spec=false and --skip-import', async () => {
+    const tree = await appWithChat();
+    const before = snapshotTree(tree);
+    const { tree: result } = await run('notifier', tree, { name: 'chat', spec: false, skipImport: true });
+    expect(result.exists('/src/chat/chat.notifier.ts')).toBe(true);
+    expect(result.exists('/src/chat/chat.notifier.spec.ts')).toBe(false);
+    // Without the module providing the notifier, the e2e spec would have nothing to start.
+    expect(result.exists('/test/chat.notifier.e2e-spec.ts')).toBe(false);
+    expect(result.readContent('/src/app.module.ts')).toBe(before['/src/app.module.ts']);
+  });
+
+  it.each([
+    [{ gateway: 'missing' }, 'Gateway "missing" not found: no missing.gateway.ts under src.'],
+    [{ name: 'chat', gateway: 'missing' }, 'Gateway "missing" not found'],
+    [{}, 'A name is required, e.g. `notifier chat` or `notifier --gateway chat`.'],
+    [{ name: '2chat', gateway: 'chat' }, 'Invalid name "2chat"'],
+  ])('refuses %j with one line, writing nothing', async (options, message) => {
+    const tree = await appWithChat();
+    const before = snapshotTree(tree);
+    await expect(run('notifier', tree, options)).rejects.toThrow(message);
+    expect(snapshotTree(tree)).toEqual(before);
+  });
+
+  it('comes with `feature` when realtime.json has the notifier on, in the feature module', async () => {
+    const tree = withConventions(createAppTree('esm'), { auth: { enabled: true }, rooms: { enabled: true }, notifier: { enabled: true } });
+    const { tree: result, warnings } = await run('feature', tree, { name: 'chat' });
+    expect(warnings).toEqual([]);
+    expect(result.readContent('/src/chat/chat.module.ts')).toContain('providers: [ChatGateway, ChatRooms, ChatRoomPolicy, ChatNotifier],\n  exports: [ChatNotifier],');
+    expect(result.readContent('/test/chat.notifier.e2e-spec.ts')).toContain("import { ChatModule } from '../src/chat/chat.module.js';");
+    const rooms = result.readContent('/src/chat/chat.rooms.ts');
+    expect(rooms).toContain('@UseGuards(WsAuthGuard)');
+
+    const before = snapshotTree(result);
+    await run('feature', result, { name: 'chat' });
+    expect(snapshotTree(result)).toEqual(before);
+  });
+
+  it('stays out of `feature` when the notifier is off (the schema default)', async () => {
+    const { tree } = await run('feature', createAppTree('esm'), { name: 'chat' });
+    expect(tree.exists('/src/chat/chat.notifier.ts')).toBe(false);
+  });
+
+  it.each([
+    ['chat', {}],
+    ['admin/notification-center-events', { auth: { enabled: true }, rooms: { enabled: true } }],
+    ['chat', { auth: { enabled: true }, adapter: { kind: 'sharded' } }],
+  ])('writes files that Prettier (the Nest default config) leaves unchanged, for %j with conventions %j', async (name, conventions) => {
+    const prettier = await import('prettier');
+    const tree = await appWithChat(conventions);
+    await run('gateway', tree, { name });
+    const existing = new Set(tree.files);
+    const { tree: result } = await run('notifier', tree, { name });
+    const options = JSON.parse(result.readContent('/.prettierrc'));
+    const files = result.files.filter((path) => !existing.has(path));
+    const formatted = await Promise.all(files.map(async (file) => ({ file, text: await prettier.format(result.readContent(file), { ...options, filepath: file }) })));
+    expect(formatted).toEqual(files.map((file) => ({ file, text: result.readContent(file) })));
+  });
+});
