@@ -89,7 +89,8 @@ export function dtoObject(schemas: Schemas, dto: AppClass, refusesUnknown: boole
     // With whitelisting, a property without a rule is refused like an unknown one.
     if (refusesUnknown && !property.hasRules) continue;
     schemaProperties[name] = property.schema;
-    if (!property.optional) required.push(name);
+    // A property without a rule is not validated: it may be missing.
+    if (property.hasRules && !property.optional) required.push(name);
   }
   return withDescription(objectSchema(schemaProperties, required, refusesUnknown ? false : undefined), docOf(dto.node));
 }
