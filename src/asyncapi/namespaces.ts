@@ -82,45 +82,55 @@ function readNamespace(
   warn: (message: string) => void,
   namespace: { name: string; gateways: Gateway[]; authenticated: boolean },
 ): NamespaceApi {
-  const clientEvents = new Map<string, ClientEvent>();
+  const clientEvents = new Map<string, { name: string; gateway: Gateway; appClass: AppClass; handler: ts.MethodDeclaration }>();
   const serverEvents = new Map<string, ServerEvent>();
   const mappedClientEvents = new Map<string, MappedEvent>();
   const classes = namespace.gateways.flatMap((gateway) => classChain(sources, gateway).map((appClass) => ({ gateway, appClass })));
-  const isRoomHandler = (appClass: AppClass) => handlers(appClass).some((handler) => eventNameOf(sources, appClass, handler) === ROOM_HANDLER_EVENT);
-
+  const emits = new Map<string, { toRoom: boolean[]; emitter: string }>();
   for (const { appClass } of classes) {
-    for (const maps of eventMapsOf(sources, appClass)) {
-      for (const event of mappedEvents(sources, maps.client)) if (!mappedClientEvents.has(event.name)) mappedClientEvents.set(event.name, event);
-      const room = isRoomHandler(appClass);
-      for (const event of mappedEvents(sources, maps.server)) {
-        const known = serverEvents.get(event.name);
-        if (known && (known.room || !room)) continue;
-        const [payload] = event.parameters;
-        serverEvents.set(event.name, { name: event.name, payload: payload ? schemas.type(event.file, payload.type) : {}, description: event.description, room });
-      }
+    for (const emit of emitsOf(sources, appClass)) {
+      const known = emits.get(emit.name) ?? { toRoom: [], emitter: appClass.name };
+      known.toRoom.push(emit.toRoom);
+      emits.set(emit.name, known);
     }
   }
+
   for (const { gateway, appClass } of classes) {
+    for (const maps of eventMapsOf(sources, appClass)) {
+      for (const event of mappedEvents(sources, maps.client)) if (!mappedClientEvents.has(event.name)) mappedClientEvents.set(event.name, event);
+      for (const event of mappedEvents(sources, maps.server)) {
+        if (serverEvents.has(event.name)) continue;
+        const [payload] = event.parameters;
+        serverEvents.set(event.name, { name: event.name, payload: payload ? schemas.type(event.file, payload.type) : {}, description: event.description, room: false });
+      }
+    }
     for (const handler of handlers(appClass)) {
       const name = eventNameOf(sources, appClass, handler);
       if (name === undefined) {
         warn(`WARNING ${appClass.file.path}: the event name of ${appClass.name}.${handler.name.getText()} is not a string literal; it is left out of asyncapi.json.`);
         continue;
       }
-      if (clientEvents.has(name)) continue;
-      clientEvents.set(name, clientEvent(schemas, validations.of(gateway, appClass, handler), { appClass, handler, name, mapped: mappedClientEvents.get(name) }));
+      if (!clientEvents.has(name)) clientEvents.set(name, { name, gateway, appClass, handler });
     }
-    // Events emitted without a typed socket are known by their name only.
-    for (const name of emittedEvents(sources, appClass)) {
-      if (!serverEvents.has(name)) serverEvents.set(name, { name, payload: { description: `Emitted by ${appClass.name}; its payload is not typed.` }, room: false });
-    }
+  }
+  const hasRooms = clientEvents.has(ROOM_HANDLER_EVENT);
+  // Events emitted without a typed socket are known by their name only.
+  for (const [name, { emitter }] of emits) {
+    if (!serverEvents.has(name)) serverEvents.set(name, { name, payload: { description: `Emitted by ${emitter}; its payload is not typed.` }, room: false });
+  }
+  for (const event of serverEvents.values()) {
+    // A room event: every emit of it names a room (`.to(room)`, `.in(room)`) in a namespace with a room handler.
+    const toRoom = emits.get(event.name)?.toRoom ?? [];
+    event.room = hasRooms && toRoom.length > 0 && toRoom.every(Boolean);
   }
   return {
     name: namespace.name,
     gateways: [...new Set(namespace.gateways.map((gateway) => gateway.name))],
-    clientEvents: [...clientEvents.values()].sort((a, b) => compare(a.name, b.name)),
+    clientEvents: [...clientEvents.values()]
+      .map(({ name, gateway, appClass, handler }) => clientEvent(schemas, validations.of(gateway, appClass, handler), { appClass, handler, name, mapped: mappedClientEvents.get(name) }))
+      .sort((a, b) => compare(a.name, b.name)),
     serverEvents: [...serverEvents.values()].sort((a, b) => compare(a.name, b.name)),
-    hasRooms: clientEvents.has(ROOM_HANDLER_EVENT),
+    hasRooms,
     authenticated: namespace.authenticated,
   };
 }
@@ -264,24 +274,40 @@ function membersAsEvents(file: CheckedFile, members: ts.NodeArray<ts.TypeElement
 
 /**
  * `<socket or server>.emit('event', …)` calls in a class (`client.broadcast.emit`,
- * `this.server.to(room).emit`): the events of a gateway written without typed sockets. Calls on
- * other members (`this.events.emit(…)`, an EventEmitter) are not socket events.
+ * `this.namespace.to(room).emit`), and whether each addresses a room. Calls on other members
+ * (`this.events.emit(…)`, an EventEmitter) are not socket events; a computed event name (the
+ * notifier's `emit(event, …)`) names no event.
  */
-function emittedEvents(sources: AppSources, appClass: AppClass): string[] {
+function emitsOf(sources: AppSources, appClass: AppClass): Array<{ name: string; toRoom: boolean }> {
   const serverProperty = localNameOf(appClass.file, 'WebSocketServer', NEST_WEBSOCKETS);
   const servers = new Set(
     appClass.node.members.filter((member) => ts.isPropertyDeclaration(member) && decoratorCalls(member, serverProperty).length > 0).map((member) => member.name?.getText(appClass.file.source)),
   );
-  const names: string[] = [];
+  const emits: Array<{ name: string; toRoom: boolean }> = [];
   forEachDescendant(appClass.node, (node) => {
     if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || node.expression.name.text !== 'emit') return;
-    const member = thisMemberOf(node.expression.expression);
+    const receiver = node.expression.expression;
+    const member = thisMemberOf(receiver);
     if (member !== undefined && !servers.has(member)) return;
     const [first] = node.arguments;
     const value = first && sources.resolveValue(appClass.file, first).expression;
-    if (value && ts.isStringLiteralLike(value) && !names.includes(value.text)) names.push(value.text);
+    if (value && ts.isStringLiteralLike(value)) emits.push({ name: value.text, toRoom: addressesRoom(receiver) });
   });
-  return names;
+  return emits;
+}
+
+/** `client.to(room)`, `this.namespace.in(room)`: the chain before `.emit` picks a room. */
+function addressesRoom(receiver: ts.Expression): boolean {
+  for (let current: ts.Expression = receiver; ; ) {
+    if (ts.isCallExpression(current)) {
+      if (ts.isPropertyAccessExpression(current.expression) && ['to', 'in'].includes(current.expression.name.text)) return true;
+      current = current.expression;
+    } else if (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) {
+      current = current.expression;
+    } else {
+      return false;
+    }
+  }
 }
 
 /** `this.server.to(room)` → `server`; undefined when the chain does not start at `this`. */
