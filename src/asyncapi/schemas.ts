@@ -16,6 +16,7 @@ type Bindings = ReadonlyMap<string, TypeInFile | undefined>;
 
 const NO_BINDINGS: Bindings = new Map();
 const COMPONENT_PREFIX = '#/components/schemas/';
+const MAX_GENERIC_EXPANSIONS = 10;
 
 /**
  * The payload schemas of the document, read from the app's TypeScript without a type checker:
@@ -27,6 +28,7 @@ const COMPONENT_PREFIX = '#/components/schemas/';
 export class Schemas {
   private readonly entries = new Map<string, JsonSchema>();
   private readonly names = new Map<ts.Node, Map<string, string>>();
+  private expansions = 0;
 
   constructor(readonly sources: AppSources) {}
 
@@ -106,7 +108,8 @@ export class Schemas {
     if (!found) return this.builtin(file, name, args);
     const { node } = found;
     if (ts.isClassDeclaration(node) && node.name) return this.dto({ file: found.file, node, name: node.name.text }, false);
-    if (ts.isEnumDeclaration(node)) return this.named(node, '', name, () => withDescription(enumSchema(node), docOf(node)));
+    // Components are named after the declaration, not the local alias (`import { Base as B }`).
+    if (ts.isEnumDeclaration(node)) return this.named(node, '', node.name.text, () => withDescription(enumSchema(node), docOf(node)));
     if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) {
       const generic = (node.typeParameters?.length ?? 0) > 0;
       const build = () => {
@@ -114,8 +117,15 @@ export class Schemas {
         const body = ts.isInterfaceDeclaration(node) ? this.interfaceObject(found.file, node, own) : this.convert({ file: found.file, type: node.type, bindings: own });
         return generic ? body : withDescription(body, docOf(node));
       };
-      // A generic declaration is expanded where it is used: its schema depends on the arguments.
-      return generic ? build() : this.named(node, '', name, build);
+      if (!generic) return this.named(node, '', node.name.text, build);
+      // A generic declaration is expanded where it is used (its schema depends on the arguments), to a bounded depth: `type Tree<T> = { children: Tree<T>[] }` ends.
+      if (this.expansions >= MAX_GENERIC_EXPANSIONS) return { description: `TypeScript type \`${name}\` (recursive).` };
+      this.expansions++;
+      try {
+        return build();
+      } finally {
+        this.expansions--;
+      }
     }
     return this.foreign(file, name);
   }
