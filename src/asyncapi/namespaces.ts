@@ -1,9 +1,9 @@
 import * as ts from 'typescript';
-import { Gateway, NEST_WEBSOCKETS, classChain, findGateways } from '../check/gateways';
+import { Gateway, NEST_COMMON, NEST_WEBSOCKETS, classChain, findGateways } from '../check/gateways';
 import { PayloadValidations } from '../check/payloads';
 import { namespacesWithMiddleware } from '../check/rules/handshake-auth-missing';
 import { handlers } from '../check/rules/verify-per-message';
-import { AppClass, AppSources, CheckedFile, decoratorArguments, decoratorCalls, forEachDescendant, importOf, localNameOf } from '../check/sources';
+import { AppClass, AppSources, CheckedFile, decoratorArguments, decoratorCalls, forEachDescendant, importOf, localNameOf, unwrap } from '../check/sources';
 import { JsonSchema, Schemas, compare, docOf, memberName } from './schemas';
 
 /** An event a client emits and a handler of the namespace receives. */
@@ -82,57 +82,66 @@ function readNamespace(
   warn: (message: string) => void,
   namespace: { name: string; gateways: Gateway[]; authenticated: boolean },
 ): NamespaceApi {
-  const clientEvents = new Map<string, { name: string; gateway: Gateway; appClass: AppClass; handler: ts.MethodDeclaration }>();
-  const serverEvents = new Map<string, ServerEvent>();
-  const mappedClientEvents = new Map<string, MappedEvent>();
   const classes = namespace.gateways.flatMap((gateway) => classChain(sources, gateway).map((appClass) => ({ gateway, appClass })));
-  const emits = new Map<string, { toRoom: boolean[]; emitter: string }>();
-  for (const { appClass } of classes) {
-    for (const emit of emitsOf(sources, appClass)) {
-      const known = emits.get(emit.name) ?? { toRoom: [], emitter: appClass.name };
-      known.toRoom.push(emit.toRoom);
-      emits.set(emit.name, known);
-    }
-  }
-
+  const handled = new Map<string, { gateway: Gateway; appClass: AppClass; handler: ts.MethodDeclaration }>();
+  const mappedClientEvents = new Map<string, MappedEvent>();
+  const mappedServerEvents = new Map<string, MappedEvent>();
   for (const { gateway, appClass } of classes) {
     for (const maps of eventMapsOf(sources, appClass)) {
       for (const event of mappedEvents(sources, maps.client)) if (!mappedClientEvents.has(event.name)) mappedClientEvents.set(event.name, event);
-      for (const event of mappedEvents(sources, maps.server)) {
-        if (serverEvents.has(event.name)) continue;
-        const [payload] = event.parameters;
-        serverEvents.set(event.name, { name: event.name, payload: payload ? schemas.type(event.file, payload.type) : {}, description: event.description, room: false });
-      }
+      for (const event of mappedEvents(sources, maps.server)) if (!mappedServerEvents.has(event.name)) mappedServerEvents.set(event.name, event);
     }
     for (const handler of handlers(appClass)) {
       const name = eventNameOf(sources, appClass, handler);
       if (name === undefined) {
         warn(`WARNING ${appClass.file.path}: the event name of ${appClass.name}.${handler.name.getText()} is not a string literal; it is left out of asyncapi.json.`);
-        continue;
+      } else if (!handled.has(name)) {
+        handled.set(name, { gateway, appClass, handler });
       }
-      if (!clientEvents.has(name)) clientEvents.set(name, { name, gateway, appClass, handler });
     }
   }
-  const hasRooms = clientEvents.has(ROOM_HANDLER_EVENT);
-  // Events emitted without a typed socket are known by their name only.
-  for (const [name, { emitter }] of emits) {
-    if (!serverEvents.has(name)) serverEvents.set(name, { name, payload: { description: `Emitted by ${emitter}; its payload is not typed.` }, room: false });
-  }
-  for (const event of serverEvents.values()) {
+  const emits = emitsOfNamespace(sources, classes.map(({ appClass }) => appClass));
+  const hasRooms = handled.has(ROOM_HANDLER_EVENT);
+
+  // Client events first: a DTO's component takes its plain name from the payload it validates.
+  const clientEvents = [...handled]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([name, { gateway, appClass, handler }]) => clientEvent(schemas, validations.of(gateway, appClass, handler), { appClass, handler, name, mapped: mappedClientEvents.get(name) }));
+  const serverEvents = [...new Set([...mappedServerEvents.keys(), ...emits.keys()])].sort(compare).map((name): ServerEvent => {
+    const mapped = mappedServerEvents.get(name);
+    const emitted = emits.get(name);
     // A room event: every emit of it names a room (`.to(room)`, `.in(room)`) in a namespace with a room handler.
-    const toRoom = emits.get(event.name)?.toRoom ?? [];
-    event.room = hasRooms && toRoom.length > 0 && toRoom.every(Boolean);
+    const room = hasRooms && emitted !== undefined && emitted.toRoom.every(Boolean);
+    if (mapped) {
+      const [payload] = mapped.parameters;
+      return { name, payload: payload ? schemas.type(mapped.file, payload.type) : {}, description: mapped.description, room };
+    }
+    // Emitted without a typed socket: typed from the emitted variable's annotation, if it has one.
+    const { emitter, payload, filter } = emitted!;
+    return {
+      name,
+      payload: payload ? schemas.type(payload.file, payload.type) : { description: `Emitted by ${emitter}; its payload is not typed.` },
+      description: filter ? `Emitted by ${emitter}, the exception filter of the namespace's gateways, when a handler fails and the client passed no acknowledgement callback.` : undefined,
+      room,
+    };
+  });
+  return { name: namespace.name, gateways: [...new Set(namespace.gateways.map((gateway) => gateway.name))], clientEvents, serverEvents, hasRooms, authenticated: namespace.authenticated };
+}
+
+/** The events the classes (and the exception filters they apply) emit by name, with where each emit goes. */
+function emitsOfNamespace(sources: AppSources, classes: AppClass[]): Map<string, { toRoom: boolean[]; emitter: string; payload?: TypeAt; filter: boolean }> {
+  const emits = new Map<string, { toRoom: boolean[]; emitter: string; payload?: TypeAt; filter: boolean }>();
+  const filters = uniqueClasses(classes.flatMap((appClass) => filtersOf(sources, appClass)));
+  const emitters = [...classes.map((appClass) => ({ appClass, filter: false })), ...filters.map((appClass) => ({ appClass, filter: true }))];
+  for (const { appClass, filter } of emitters) {
+    for (const emit of emitsOf(sources, appClass)) {
+      const known = emits.get(emit.name) ?? { toRoom: [], emitter: appClass.name, filter };
+      known.toRoom.push(emit.toRoom);
+      known.payload ??= emit.payload;
+      emits.set(emit.name, known);
+    }
   }
-  return {
-    name: namespace.name,
-    gateways: [...new Set(namespace.gateways.map((gateway) => gateway.name))],
-    clientEvents: [...clientEvents.values()]
-      .map(({ name, gateway, appClass, handler }) => clientEvent(schemas, validations.of(gateway, appClass, handler), { appClass, handler, name, mapped: mappedClientEvents.get(name) }))
-      .sort((a, b) => compare(a.name, b.name)),
-    serverEvents: [...serverEvents.values()].sort((a, b) => compare(a.name, b.name)),
-    hasRooms,
-    authenticated: namespace.authenticated,
-  };
+  return emits;
 }
 
 /**
@@ -278,22 +287,62 @@ function membersAsEvents(file: CheckedFile, members: ts.NodeArray<ts.TypeElement
  * (`this.events.emit(…)`, an EventEmitter) are not socket events; a computed event name (the
  * notifier's `emit(event, …)`) names no event.
  */
-function emitsOf(sources: AppSources, appClass: AppClass): Array<{ name: string; toRoom: boolean }> {
+function emitsOf(sources: AppSources, appClass: AppClass): Array<{ name: string; toRoom: boolean; payload?: TypeAt }> {
   const serverProperty = localNameOf(appClass.file, 'WebSocketServer', NEST_WEBSOCKETS);
   const servers = new Set(
     appClass.node.members.filter((member) => ts.isPropertyDeclaration(member) && decoratorCalls(member, serverProperty).length > 0).map((member) => member.name?.getText(appClass.file.source)),
   );
-  const emits: Array<{ name: string; toRoom: boolean }> = [];
+  const emits: Array<{ name: string; toRoom: boolean; payload?: TypeAt }> = [];
   forEachDescendant(appClass.node, (node) => {
     if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || node.expression.name.text !== 'emit') return;
     const receiver = node.expression.expression;
     const member = thisMemberOf(receiver);
     if (member !== undefined && !servers.has(member)) return;
-    const [first] = node.arguments;
+    const [first, payload] = node.arguments;
     const value = first && sources.resolveValue(appClass.file, first).expression;
-    if (value && ts.isStringLiteralLike(value)) emits.push({ name: value.text, toRoom: addressesRoom(receiver) });
+    if (!value || !ts.isStringLiteralLike(value)) return;
+    const declared = payload && ts.isIdentifier(payload) ? declaredType(payload) : undefined;
+    const type = declared && declared.kind !== ts.SyntaxKind.UnknownKeyword && declared.kind !== ts.SyntaxKind.AnyKeyword ? declared : undefined;
+    emits.push({ name: value.text, toRoom: addressesRoom(receiver), payload: type && { file: appClass.file, type } });
   });
   return emits;
+}
+
+/** The annotation of the parameter or `const`/`let` an identifier names, in the functions around it. */
+function declaredType(identifier: ts.Identifier): ts.TypeNode | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (ts.isFunctionLike(scope)) {
+      const parameter = scope.parameters.find((item) => ts.isIdentifier(item.name) && item.name.text === identifier.text);
+      if (parameter) return parameter.type;
+    }
+    if (ts.isBlock(scope)) {
+      for (const statement of scope.statements) {
+        if (!ts.isVariableStatement(statement)) continue;
+        const declaration = statement.declarationList.declarations.find((item) => ts.isIdentifier(item.name) && item.name.text === identifier.text);
+        if (declaration) return declaration.type;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The exception filters `@UseFilters(…)` applies to a class or its handlers, when they are app classes. */
+function filtersOf(sources: AppSources, appClass: AppClass): AppClass[] {
+  const useFilters = localNameOf(appClass.file, 'UseFilters', NEST_COMMON);
+  return [appClass.node, ...appClass.node.members].flatMap((node) =>
+    decoratorCalls(node, useFilters).flatMap((decorator) =>
+      decoratorArguments(decorator).flatMap((argument) => {
+        const inner = unwrap(argument);
+        const name = ts.isNewExpression(inner) ? inner.expression : inner;
+        const filter = ts.isIdentifier(name) ? sources.resolveClass(appClass.file, name.text) : undefined;
+        return filter ? [filter] : [];
+      }),
+    ),
+  );
+}
+
+function uniqueClasses(classes: AppClass[]): AppClass[] {
+  return classes.filter((appClass, index) => classes.findIndex((other) => other.node === appClass.node) === index);
 }
 
 /** `client.to(room)`, `this.namespace.in(room)`: the chain before `.emit` picks a room. */

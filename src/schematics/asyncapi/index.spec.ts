@@ -65,6 +65,7 @@ describe('asyncapi schematic', () => {
       'chat receive onlineUsers',
       'chat receive roomMembers',
       'chat receive roomMessage',
+      'chat send exception',
       'chat send message',
       'chat send notification',
       'chat send userOffline',
@@ -102,6 +103,9 @@ describe('asyncapi schematic', () => {
     expect(payloadOf(document, 'chat', 'server.message')).toMatchObject({ properties: { text: { type: 'string' }, sender: { type: 'string' }, timestamp: { type: 'string' } }, required: ['text', 'sender', 'timestamp'] });
     expect(payloadOf(document, 'chat-rooms', 'server.userJoined')).toMatchObject({ properties: { room: { type: 'string' }, userId: { type: 'string' } } });
     expect(payloadOf(document, 'chat', 'server.notification')).toMatchObject({ properties: { type: { type: 'string' }, message: { type: 'string' }, data: { type: 'object' } }, required: ['type', 'message'] });
+    // The exception filter's event: the envelope, for a failed handler whose client passed no ack.
+    expect(payloadOf(document, 'chat', 'server.exception').oneOf[1]).toEqual({ type: 'object', properties: { ok: { type: 'boolean', const: false }, error: { $ref: '#/components/schemas/WsError' } }, required: ['ok', 'error'] });
+    expect(document.channels.chat.messages['server.exception']).toMatchObject({ description: expect.stringContaining('Emitted by WsExceptionFilter, the exception filter') });
     expect(document.components.schemas.WsError).toMatchObject({ required: ['code', 'message'], properties: { details: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } } } });
 
     const before = snapshotTree(result);
@@ -131,7 +135,7 @@ describe('asyncapi schematic', () => {
     const document = documentOf(tree);
     expect(await parserErrors(tree.readContent('/asyncapi.json'))).toEqual([]);
     expect(Object.fromEntries(Object.entries(document.channels).map(([id, channel]) => [id, channel.address]))).toEqual({ main: '/', chat: '/chat' });
-    expect(operationsOf(document)).toEqual(['chat receive message', 'chat send message', 'main receive ping']);
+    expect(operationsOf(document)).toEqual(['chat receive message', 'chat send exception', 'chat send message', 'main receive ping']);
     expect(Object.values(document.operations).every((operation) => operation.security === undefined)).toBe(true);
     expect(document.components.securitySchemes).toBeUndefined();
     expect(payloadOf(document, 'main', 'client.ping')).toEqual({ type: 'object', properties: { at: { type: 'number' } }, required: ['at'] });
@@ -300,7 +304,7 @@ describe('asyncapi schematic', () => {
       'WARNING src/dynamic.gateway.ts: the namespace of TenantGateway is not a string literal; it is left out of asyncapi.json.',
       'WARNING src/dynamic.gateway.ts: the event name of StatusGateway.computed is not a string literal; it is left out of asyncapi.json.',
     ]);
-    expect(operationsOf(documentOf(result))).toEqual(['chat receive message', 'chat send message', 'status receive status']);
+    expect(operationsOf(documentOf(result))).toEqual(['chat receive message', 'chat send exception', 'chat send message', 'status receive status']);
     expect(payloadOf(documentOf(result), 'status', 'client.status')).toEqual({ description: 'The handler reads no payload.' });
 
     const notNest = createAppTree('cjs');
