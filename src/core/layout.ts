@@ -15,7 +15,8 @@ export interface Layout {
   intersectionType(name: string, types: string[]): string;
 }
 
-const NEST_NEW_PRINT_WIDTH = 80;
+/** Prettier's default print width, which `nest new`'s config keeps. */
+export const NEST_NEW_PRINT_WIDTH = 80;
 
 /**
  * The layout of the `nest new` style. The tree is not read: an app's config only matters when it

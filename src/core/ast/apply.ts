@@ -23,7 +23,8 @@ export function applyEdits(tree: Tree, context: Pick<SchematicContext, 'logger'>
     if (insertions.length === 0) continue;
     const recorder = tree.beginUpdate(path);
     // Positions refer to the original text; the recorder keeps them stable across insertions.
-    for (const { position, text } of insertions.sort((a, b) => a.position - b.position)) {
+    for (const { position, text, replaces } of insertions.sort((a, b) => a.position - b.position)) {
+      if (replaces) recorder.remove(position, replaces);
       recorder.insertLeft(position, text);
     }
     tree.commitUpdate(recorder);

@@ -1,5 +1,6 @@
 import { Tree } from '@angular-devkit/schematics';
 import * as ts from 'typescript';
+import { NEST_NEW_PRINT_WIDTH } from '../layout';
 
 /**
  * The one kind of text change the AST helpers produce: text inserted at a position of the file as
@@ -9,6 +10,11 @@ export interface Insertion {
   path: string;
   position: number;
   text: string;
+  /**
+   * Characters of the original text, from `position`, that `text` replaces: only ever the inside of
+   * a one-line list that no longer fits its line, reflowed one element per line (see appendToList).
+   */
+  replaces?: number;
 }
 
 /**
@@ -72,9 +78,12 @@ export function isMultiline(node: ts.Node): boolean {
 /**
  * Insertion that appends `items` as the last elements of a list (array elements, import
  * specifiers, object properties, call arguments), keeping the list's layout: one element per line
- * stays one per line.
+ * stays one per line. A one-line list that would no longer fit its line goes one element a line,
+ * as Prettier prints it (the `nest new` print width).
  */
 export function appendToList(path: string, container: ts.Node, elements: ts.NodeArray<ts.Node>, items: string[]): Insertion {
+  const reflowed = reflowedList(path, container, elements, elements.length, items);
+  if (reflowed) return reflowed;
   const parenthesized = isParenthesized(container);
   if (elements.length === 0) {
     // `[]` → `[x]`; `{}` → `{ x }`; `()` → `(x)`, as Prettier writes them.
@@ -90,6 +99,8 @@ export function appendToList(path: string, container: ts.Node, elements: ts.Node
 /** Insertion that puts `items` before the element at `index` of a non-empty list, keeping its layout like appendToList. */
 export function insertIntoList(path: string, container: ts.Node, elements: ts.NodeArray<ts.Node>, index: number, items: string[]): Insertion {
   if (index >= elements.length) return appendToList(path, container, elements, items);
+  const reflowed = reflowedList(path, container, elements, index, items);
+  if (reflowed) return reflowed;
   const separator = listSeparator(container, elements);
   return { path, position: elements[index].getStart(), text: `${items.join(separator)}${separator}` };
 }
@@ -103,4 +114,30 @@ function isParenthesized(container: ts.Node): boolean {
 function listSeparator(container: ts.Node, elements: ts.NodeArray<ts.Node>): string {
   const multiline = isParenthesized(container) ? container.getSourceFile().text.slice(elements.pos, elements.end).includes('\n') : isMultiline(container);
   return multiline ? `,\n${indentationOf(elements[elements.length - 1])}` : ', ';
+}
+
+/**
+ * A one-line array, import list or argument list that `items` would push past the print width,
+ * rewritten one element a line with a trailing comma, as Prettier prints it (`[\n    A,\n    B,\n  ]`).
+ * Only the whitespace between the elements changes; each element's text is kept as written. Lists
+ * with comments or a trailing comma, and other kinds of lists, are left to the plain insertion.
+ */
+function reflowedList(path: string, container: ts.Node, elements: ts.NodeArray<ts.Node>, index: number, items: string[]): Insertion | undefined {
+  const source = container.getSourceFile();
+  const braces = ts.isNamedImports(container);
+  const inside = ts.isArrayLiteralExpression(container) || braces ? { start: container.getStart() + 1, end: container.getEnd() - 1 } : ts.isCallExpression(container) ? { start: elements.pos, end: elements.end } : undefined;
+  if (!inside || elements.length === 0 || isMultiline(container) || elements.hasTrailingComma) return undefined;
+  const lineStart = source.text.lastIndexOf('\n', container.getStart() - 1) + 1;
+  const lineEnd = source.text.indexOf('\n', container.getStart());
+  const lineLength = (lineEnd === -1 ? source.text.length : lineEnd) - lineStart;
+  const added = items.reduce((length, item) => length + item.length + ', '.length, 0);
+  if (lineLength + added <= NEST_NEW_PRINT_WIDTH) return undefined;
+  const written = elements.map((element) => element.getText(source));
+  const between = source.text.slice(inside.start, inside.end);
+  // Anything but the elements, commas and spaces (a comment) is the user's: not reflowed.
+  if (between.replace(/\s+/g, '') !== written.join(',').replace(/\s+/g, '')) return undefined;
+  const indentation = indentationOf(container);
+  const all = [...written.slice(0, index), ...items, ...written.slice(index)];
+  const text = `\n${all.map((element) => `${indentation}  ${element},\n`).join('')}${indentation}`;
+  return { path, position: inside.start, text, replaces: inside.end - inside.start };
 }
