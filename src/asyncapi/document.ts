@@ -1,6 +1,6 @@
 import { AppSources } from '../check/sources';
 import { NamespaceApi, readNamespaces } from './namespaces';
-import { JsonSchema, Schemas } from './schemas';
+import { JsonSchema, Schemas, compare } from './schemas';
 
 export interface DocumentInfo {
   title: string;
@@ -67,10 +67,12 @@ function namespaceChannel(namespace: NamespaceApi): Record<string, unknown> {
   for (const event of namespace.serverEvents.filter((item) => !item.room)) {
     messages[messageKey('server', event.name)] = message(event.name, event.payload, event.description, `${event.name} (server → client)`);
   }
+  const connect = namespace.name === '' ? 'io(url)' : `io(url + '${address(namespace)}')`;
+  const refusal = namespace.authenticated ? ' The connection is refused without a valid JWT (`connect_error` with message `Unauthorized`).' : '';
   return {
     address: address(namespace),
     title: `Namespace ${address(namespace)}`,
-    description: `The socket.io namespace \`${address(namespace)}\` (served by ${namespace.gateways.join(', ')}). A client connects with \`io(url + '${namespace.name === '' ? '' : address(namespace)}')\`, emits the events the app receives, with an acknowledgement callback for the reply, and listens for the events it sends.${namespace.authenticated ? ' The connection is refused without a valid JWT (`connect_error` with message `Unauthorized`).' : ''}`,
+    description: `The socket.io namespace \`${address(namespace)}\` (served by ${namespace.gateways.join(', ')}). A client connects with \`${connect}\`, emits the events the app receives, with an acknowledgement callback for the reply, and listens for the events it sends.${refusal}`,
     messages: sortedKeys(messages),
   };
 }
@@ -161,5 +163,5 @@ function uniqueId(name: string, taken: Set<string>): string {
 }
 
 function sortedKeys<T>(object: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(object).sort(([a], [b]) => compare(a, b)));
 }
