@@ -163,7 +163,8 @@ export class Schemas {
         const keep = (key: string) => keys.includes(key) === (name === 'Pick');
         const properties = Object.fromEntries(Object.entries(object.properties as JsonSchema).filter(([key]) => keep(key)));
         const required = ((object.required as string[] | undefined) ?? []).filter(keep);
-        return { ...object, properties, ...(required.length ? { required } : { required: undefined }) };
+        const { required: _required, ...rest } = object;
+        return { ...rest, properties, ...(required.length ? { required } : {}) };
       }
     }
     return this.foreign(file, name);
