@@ -32,13 +32,19 @@ describe('init and feature in a Nest 12 ESM app', () => {
     expect(added.stdout).toContain('CREATE realtime.json');
     expect(added.stdout).toContain('CREATE .env.example');
     expect(JSON.parse(read(app, 'nest-cli.json')).collection).toBe('realtime-schematics/default-collection.json');
-    expect(JSON.parse(read(app, 'realtime.json'))).toMatchObject({ auth: { enabled: true }, rooms: { enabled: true } });
+    expect(JSON.parse(read(app, 'realtime.json'))).toMatchObject({
+      auth: { enabled: true },
+      rooms: { enabled: true },
+      notifier: { enabled: true },
+      presence: { enabled: true },
+      rateLimit: { enabled: true },
+    });
     // The $schema path resolves to the schema the installed package ships.
     expect(read(app, JSON.parse(read(app, 'realtime.json')).$schema)).toContain('"RealtimeConventions"');
 
     const gateway = await succeed(app, appBin(app, 'nest'), ['g', 'gateway', 'chat']);
     expect(gateway.stdout).toContain('CREATE src/chat/chat.gateway.ts');
-    expect(read(app, 'src/chat/chat.gateway.ts')).toContain('@UseGuards(WsAuthGuard)');
+    expect(read(app, 'src/chat/chat.gateway.ts')).toContain('@UseGuards(WsAuthGuard, WsRateLimitGuard)');
     expect(read(app, 'src/chat/chat.rooms.ts')).toContain("@SubscribeMessage('joinRoom')");
 
     // Stock schematics by their names and aliases, exactly as @nestjs/schematics writes them.
