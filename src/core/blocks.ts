@@ -17,6 +17,8 @@ export interface GatewayBlocks {
   auth?: AuthPiece;
   rateLimit?: RateLimitPiece;
   filter?: FilterPiece;
+  /** The namespace's typed client (`client --gateway`), which the gateway's e2e spec then connects with. */
+  client?: ClassRef;
   /**
    * The order the blocks were applied in, when read from a file (its imports tell): a block
    * applied later by hand (`ws-guard --gateway` on a rate-limited gateway) added its imports after

@@ -7,7 +7,8 @@ import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { writeTemplates } from '../../core/generate';
 import { layoutFor } from '../../core/layout';
-import { resolveLocation } from '../../core/naming';
+import { addContractPart, gatewayTypes } from '../../core/contract';
+import { relativeImport, resolveLocation } from '../../core/naming';
 import { realtimeSchematic } from '../../core/run';
 import { sharedImports, sharedPresenceImport, sharedRedisImport, writeSharedPresence, writeSharedRedis, writeSharedSocket } from '../../core/shared';
 import type { PresenceOptions } from './schema';
@@ -27,6 +28,7 @@ export const presence = realtimeSchematic<PresenceOptions>((options, { app, conv
     );
   }
   const spec = pick(options.spec, conventions.spec);
+  const types = gatewayTypes(gateway, namespace ?? '/');
   const variables = {
     ...location,
     namespaceLabel: namespace ?? '/',
@@ -38,6 +40,8 @@ export const presence = realtimeSchematic<PresenceOptions>((options, { app, conv
     ...sharedImports(app, conventions, presenceFile),
     sharedPresenceFromUnit: sharedPresenceImport(app, conventions, presenceFile),
     sharedRedisFromUnit: sharedRedisImport(app, conventions, presenceFile),
+    eventsName: types.typeName,
+    eventsFromUnit: relativeImport(presenceFile, types.eventsFile, app.importSuffix),
   };
 
   return chain([
@@ -57,6 +61,7 @@ export const presence = realtimeSchematic<PresenceOptions>((options, { app, conv
         },
       },
     ),
+    addContractPart(app, conventions, types, 'presence/contract/contract.ts.template'),
     options.skipImport
       ? noop()
       : registerInModule({ key: 'providers', className: `${location.className}Presence`, file: presenceFile, directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module }),

@@ -7,7 +7,8 @@ import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies
 import { applyGatewayDecorators, blocksAppliedTo, withBlocksApplied } from '../../core/blocks';
 import { writeTemplates } from '../../core/generate';
 import { layoutFor } from '../../core/layout';
-import { resolveLocation } from '../../core/naming';
+import { addContractPart, gatewayTypes, namespaceTypes } from '../../core/contract';
+import { relativeImport, resolveLocation } from '../../core/naming';
 import { realtimeSchematic } from '../../core/run';
 import { sharedImports, writeSharedSocket } from '../../core/shared';
 import type { RoomHandlerOptions } from './schema';
@@ -26,6 +27,8 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app
     );
   }
   const spec = pick(options.spec, conventions.spec);
+  // The namespace's contract and server types: the gateway's, or this handler's own without one.
+  const types = gateway ? gatewayTypes(gateway, namespace ?? '/') : namespaceTypes(directory, location.fileName, location.className, namespace ?? '/');
   const variables = {
     ...location,
     namespaceLabel: namespace ?? '/',
@@ -37,6 +40,8 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app
     maxRoomsPerSocket: conventions.rooms.maxRoomsPerSocket,
     messageMaxLength: conventions.gateway.messageMaxLength,
     ...sharedImports(app, conventions, roomsFile),
+    eventsName: types.typeName,
+    eventsFromUnit: relativeImport(roomsFile, types.eventsFile, app.importSuffix),
   };
   const register = (className: string, file: string) =>
     registerInModule({ key: 'providers', className, file, directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module });
@@ -56,6 +61,7 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app
         },
       },
     ),
+    addContractPart(app, conventions, types, 'room-handler/contract/contract.ts.template'),
     options.skipImport ? noop() : register(`${location.className}Rooms`, roomsFile),
     options.skipImport ? noop() : register(`${location.className}RoomPolicy`, `${directory}/${location.fileName}.room-policy`),
     gateway ? applyGatewayDecorators(gateway, `${roomsFile}.ts`) : noop(),
