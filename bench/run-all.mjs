@@ -15,6 +15,9 @@ const SUITE = [
   { script: 'runtime-ack.mjs', results: 'ack.json' },
   { script: 'runtime-fanout.mjs', results: 'fanout.json' },
   { script: 'runtime-cross-instance.mjs', results: 'cross-instance.json' },
+  { script: 'runtime-notify.mjs', results: 'notify.json' },
+  { script: 'runtime-presence.mjs', results: 'presence.json' },
+  { script: 'runtime-memory.mjs', results: 'memory.json' },
   { script: 'check.mjs', results: 'check.json' },
 ];
 
@@ -28,22 +31,23 @@ const runs = SUITE.map(({ script, results }) => {
   const { status, signal } = spawnSync(process.execPath, [path.join(ROOT, 'bench', script)], { cwd: ROOT, stdio: 'inherit' });
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   const ok = status === 0 && existsSync(file);
-  const { targets = [], reported = [] } = ok ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  return { script, seconds, ok, failure: ok ? undefined : `exit ${signal ?? status}`, targets, reported };
+  // `skipped`: the benchmark could not run here (no redis-server) and said so.
+  const { targets = [], reported = [], skipped } = ok ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  return { script, seconds, ok, failure: ok ? undefined : `exit ${signal ?? status}`, skipped, targets, reported };
 });
 const totalSeconds = Math.round((performance.now() - suiteStarted) / 100) / 10;
 
 console.log(`\n=== Summary (${machine()}): ${Math.floor(totalSeconds / 60)} min ${Math.round(totalSeconds % 60)} s\n`);
 printTable(
   ['figure', 'ratio', 'per round', 'target', ''],
-  runs.flatMap((run) =>
-    run.ok
-      ? [
-          ...run.targets.map((target) => [target.figure, target.ratio.toFixed(2), target.spread ?? '', target.target, target.met ? 'ok' : 'MISSED']),
-          ...run.reported.map((figure) => [figure.figure, figure.ratio.toFixed(2), figure.spread ?? '', '', '']),
-        ]
-      : [[`${run.script}: failed (${run.failure})`, '', '', '', 'FAILED']],
-  ),
+  runs.flatMap((run) => {
+    if (!run.ok) return [[`${run.script}: failed (${run.failure})`, '', '', '', 'FAILED']];
+    if (run.skipped) return [[`${run.script}: skipped (${run.skipped})`, '', '', '', 'SKIPPED']];
+    return [
+      ...run.targets.map((target) => [target.figure, target.ratio.toFixed(2), target.spread ?? '', target.target, target.met ? 'ok' : 'MISSED']),
+      ...run.reported.map((figure) => [figure.figure, figure.ratio.toFixed(2), figure.spread ?? '', '', '']),
+    ];
+  }),
 );
 // The runtime servers side by side, as their benchmarks measured them (medians over rounds).
 const RUNTIME_TABLES = [
@@ -62,7 +66,7 @@ for (const { results, title, columns } of RUNTIME_TABLES) {
 }
 writeResults(path.join(RESULTS, 'summary.json'), {
   totalSeconds,
-  benchmarks: runs.map(({ script, seconds, ok, failure }) => ({ script, seconds, ok, ...(failure && { failure }) })),
+  benchmarks: runs.map(({ script, seconds, ok, failure, skipped }) => ({ script, seconds, ok, ...(failure && { failure }), ...(skipped && { skipped }) })),
   targets: runs.flatMap((run) => run.targets),
   reported: runs.flatMap((run) => run.reported),
 });

@@ -7,6 +7,7 @@ import { ROOT, loadTestSupport } from '../scripts/load-app-helpers.mjs';
 
 export const apps = loadTestSupport('apps', 'processes');
 const { signJwt } = loadTestSupport('jwt');
+const redisServers = loadTestSupport('redis');
 
 export async function mustRun(dir, command, args) {
   const result = await apps.run(command, args, { cwd: dir, env: { CI: 'true', NO_COLOR: '1' } });
@@ -16,9 +17,10 @@ export async function mustRun(dir, command, args) {
 /**
  * An app as the schematics write it: `realtime.json` with `conventions`, then `gateway chat` and
  * any `moreCommands` (argument lists for realtime-schematics); `gatewayAddition` (class members)
- * is appended to the generated gateway when given. Built.
+ * is appended to the generated gateway when given; `setup(dir)` (optional, awaited) runs last, for
+ * the app's own files a benchmark adds (a controller). Built.
  */
-export async function generatedApp(conventions, { moreCommands = [], gatewayAddition } = {}) {
+export async function generatedApp(conventions, { moreCommands = [], gatewayAddition, setup } = {}) {
   const dir = await apps.createTestApp('nest12-esm');
   writeFileSync(path.join(dir, 'realtime.json'), JSON.stringify(conventions));
   for (const args of [['gateway', 'chat'], ...moreCommands]) {
@@ -29,8 +31,23 @@ export async function generatedApp(conventions, { moreCommands = [], gatewayAddi
     const gateway = readFileSync(gatewayFile, 'utf8');
     writeFileSync(gatewayFile, `${gateway.slice(0, gateway.lastIndexOf('}'))}${gatewayAddition.trimStart()}}\n`);
   }
+  await setup?.(dir);
   await mustRun(dir, 'npm', ['run', 'build']);
   return dir;
+}
+
+/** The runtime features `init` turns on, in realtime.json's keys. */
+const INIT_FEATURES = ['auth', 'rooms', 'presence', 'rateLimit'];
+
+/**
+ * The generated app as `init` + `gateway chat` + `redis-adapter` set it up (auth, rooms, presence,
+ * rate limiting), with the features in `without` turned off; `describe` names what is on. Built.
+ */
+export async function initFeaturesApp(without = []) {
+  const on = INIT_FEATURES.filter((feature) => !without.includes(feature));
+  const conventions = Object.fromEntries(INIT_FEATURES.map((feature) => [feature, { enabled: on.includes(feature) }]));
+  const dir = await generatedApp(conventions, { moreCommands: [...(on.includes('presence') ? [['presence', 'chat']] : []), ['redis-adapter']] });
+  return { dir, describe: `generated: ${on.join(', ')}, redis-adapter${without.length ? ` (${without.join(', ')} off)` : ''}` };
 }
 
 /**
@@ -68,4 +85,16 @@ export const JWT_SECRET = 'bench-secret-bench-secret-bench-secret';
 /** An HS256 JWT for user `sub`, signed by the tests' signer rather than by the code under test. */
 export function signToken(sub) {
   return signJwt({ sub }, JWT_SECRET);
+}
+
+/**
+ * A redis-server of the benchmark's own on a free port (test/support/redis.ts), stopped by the
+ * caller; undefined, after a loud warning, when there is no `redis-server` to start.
+ */
+export async function ownRedis(benchmark) {
+  if (!redisServers.redisServerAvailable()) {
+    console.warn(`SKIPPED: ${benchmark} needs redis-server on the PATH (its own Redis, for the Redis adapter).`);
+    return undefined;
+  }
+  return redisServers.startOwnRedis();
 }

@@ -9,72 +9,14 @@
 //   node bench/runtime-connect.mjs [--rounds=3] [--connections=600] [--concurrency=16]
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { io } from 'socket.io-client';
 import { ROOT } from '../scripts/load-app-helpers.mjs';
-import { JWT_SECRET, apps, baselineApp, connect, generatedApp, plainSocketIoApp, signToken } from './runtime-apps.mjs';
-import { checkTarget, measureInRounds, percentile, printTable, processCpuMs, targetCell, writeResults } from './stats.mjs';
+import { connectAll, refusesBadToken } from './connect-load.mjs';
+import { JWT_SECRET, apps, baselineApp, generatedApp, plainSocketIoApp } from './runtime-apps.mjs';
+import { checkTarget, measureInRounds, printTable, targetCell, writeResults } from './stats.mjs';
 
 // The issue sets no number for connect: auth done at the handshake should cost no connection rate
 // against the tutorial pattern that also verifies at connect.
 const TARGET = 1.0;
-
-/**
- * Opens `connections` sockets, `concurrency` at a time, each with its own signed token; keeps them
- * open until all are connected. Handshake latency: from creating the client to its `connect` event.
- */
-async function connectAll(server, connections, concurrency) {
-  const tokens = Array.from({ length: connections }, (_, i) => signToken(`user-${i}`));
-  const sockets = [];
-  const latencies = [];
-  const cpuBefore = processCpuMs(server.pid);
-  const started = performance.now();
-  let next = 0;
-  const lane = async () => {
-    while (next < connections) {
-      const token = tokens[next++];
-      const at = performance.now();
-      sockets.push(await connect(`${server.url}/chat`, { auth: { token } }));
-      latencies.push(performance.now() - at);
-    }
-  };
-  let seconds;
-  let cpuMs;
-  try {
-    await Promise.all(Array.from({ length: concurrency }, lane));
-    seconds = (performance.now() - started) / 1000;
-    cpuMs = processCpuMs(server.pid) - cpuBefore;
-  } finally {
-    // After the figures: disconnections are not part of what is measured.
-    sockets.forEach((socket) => socket.disconnect());
-  }
-  return {
-    connectionsPerSecond: connections / seconds,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    serverCpuUsPerConnection: (cpuMs * 1000) / connections,
-  };
-}
-
-/**
- * Proof that a variant which claims to authenticate does: a bad token is refused at the handshake
- * (`connect_error`) or the socket is disconnected right after connecting.
- */
-function refusesBadToken(server) {
-  const socket = io(`${server.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: 'not-a-jwt' } });
-  return new Promise((resolve) => {
-    const refused = () => {
-      clearTimeout(timer);
-      socket.disconnect();
-      resolve(true);
-    };
-    const timer = setTimeout(() => {
-      socket.disconnect();
-      resolve(false);
-    }, 2000);
-    socket.once('connect_error', refused);
-    socket.once('disconnect', refused);
-  });
-}
 
 async function main() {
   const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '600' }, concurrency: { type: 'string', default: '16' } } });

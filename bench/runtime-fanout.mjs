@@ -3,8 +3,9 @@
 // (a few in flight). Deliveries/s, p99 delivery latency and server CPU per delivery of the
 // generated app (room handler and adapter) versus the seeds' room gateway as written (no
 // validation), the same gateway validated the way seed 003 teaches (ValidationPipe) and plain
-// socket.io doing the same work by hand (the ceiling). Real apps, built and started; rounds rotate
-// the order.
+// socket.io doing the same work by hand (the ceiling); and the generated app again with rate
+// limiting on, at a limit the load stays under (what the guard costs when it refuses nothing).
+// Real apps, built and started; rounds rotate the order.
 //
 //   node bench/runtime-fanout.mjs [--rounds=7] [--subscribers=200] [--messages=1000]
 import * as path from 'node:path';
@@ -34,6 +35,21 @@ async function refusesInvalidPayload(server) {
   }
 }
 
+/**
+ * Proof that the rate-limited variant limits: one connection sending `points` + 1 events (a join
+ * and `points` messages) gets the last refused with RATE_LIMITED, and the ones before it served.
+ */
+async function refusesOverLimit(server, points) {
+  const socket = await connect(`${server.url}/chat`, { auth: { token: signToken('limit-check') } });
+  try {
+    await socket.timeout(5_000).emitWithAck('joinRoom', { room: 'limit-check' });
+    const acks = await Promise.all(Array.from({ length: points }, (_, i) => socket.timeout(10_000).emitWithAck('roomMessage', { room: 'limit-check', text: String(i) })));
+    return acks.slice(0, -1).every((ack) => ack?.ok) && acks.at(-1)?.error?.code === 'RATE_LIMITED';
+  } finally {
+    socket.disconnect();
+  }
+}
+
 async function main() {
   const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' }, subscribers: { type: 'string', default: '200' }, messages: { type: 'string', default: '1000' } } });
   const [rounds, subscribers, messages] = [values.rounds, values.subscribers, values.messages].map(Number);
@@ -56,6 +72,16 @@ async function main() {
       dir: await baselineApp('seed-rooms-validated', { packages: [CLASS_TRANSFORMER] }),
     },
     { id: 'plain', label: 'D', describe: 'plain socket.io: same options, JWT, checks', validates: true, dir: await plainSocketIoApp() },
+    // A with `rateLimit` on. Each connection of the load sends at most a join and `messages` posts
+    // (the publisher), so a window as long as the run with `messages` + 50 points never refuses one.
+    {
+      id: 'rateLimited',
+      label: 'E',
+      describe: 'A + rate limit on (never reached)',
+      validates: true,
+      ratePoints: messages + 50,
+      dir: await generatedApp({ rooms: { enabled: true }, rateLimit: { enabled: true, points: messages + 50, durationMs: 600_000 } }, { moreCommands: [['redis-adapter']] }),
+    },
   ];
   let summary;
   try {
@@ -63,6 +89,7 @@ async function main() {
       const server = await apps.startApp(variant.dir, { REDIS_URL: undefined, JWT_SECRET });
       try {
         if (variant.validates && !(await refusesInvalidPayload(server))) throw new Error(`${variant.describe} accepted an invalid payload`);
+        if (variant.ratePoints && !(await refusesOverLimit(server, variant.ratePoints))) throw new Error(`${variant.describe} did not refuse the event over its limit`);
         await fanOut([server], 20, 20); // warm-up
         return await fanOut([server], subscribers, messages);
       } finally {
@@ -81,13 +108,27 @@ async function main() {
     const ratios = generated.runs.map((run, round) => run[figure] / row.runs[round][figure]);
     return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
   };
+  // The same over the rounds, of `row` over A (rate limit on vs off).
+  const inverseSpread = (row, figure) => {
+    const ratios = generated.runs.map((run, round) => row.runs[round][figure] / run[figure]);
+    return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+  };
   const targets = [
     { ...checkTarget(`fan-out: deliveries/s, generated vs ${byId.seedValidated.describe}`, deliveries(byId.seedValidated), 'at least', 1.0), spread: spread(byId.seedValidated, 'deliveriesPerSecond') },
     { ...checkTarget(`fan-out: server CPU per delivery, generated vs ${byId.plain.describe}`, cpu(byId.plain), 'at most', 1.15), spread: spread(byId.plain, 'serverCpuUsPerDelivery') },
+    {
+      ...checkTarget('fan-out: deliveries/s, generated with rate limit on vs off', 1 / deliveries(byId.rateLimited), 'at least', 0.97),
+      spread: inverseSpread(byId.rateLimited, 'deliveriesPerSecond'),
+    },
   ];
   // Reported beside the targets, without one: the seed as written does less work than ours.
   const reported = [
     { figure: `fan-out: deliveries/s, generated vs ${byId.seed.describe}`, ratio: Math.round(deliveries(byId.seed) * 1000) / 1000, spread: spread(byId.seed, 'deliveriesPerSecond') },
+    {
+      figure: 'fan-out: server CPU per delivery, generated with rate limit on vs off',
+      ratio: Math.round((1 / cpu(byId.rateLimited)) * 1000) / 1000,
+      spread: inverseSpread(byId.rateLimited, 'serverCpuUsPerDelivery'),
+    },
   ];
   console.log(`\nRoom fan-out: ${subscribers} subscribers in one room, ${messages} messages (${IN_FLIGHT} in flight); medians of ${rounds} rounds\n`);
   printTable(

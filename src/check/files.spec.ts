@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { readSourceFiles } from './files';
+import { HostTree } from '@angular-devkit/schematics';
+import { UnitTestTree } from '@angular-devkit/schematics/testing';
+import { readSourceFiles, readTreeSourceFiles } from './files';
 
 describe('readSourceFiles', () => {
   let root: string;
@@ -20,5 +22,15 @@ describe('readSourceFiles', () => {
     const files = readSourceFiles(root, ['src', 'libs/shared/src', 'src', 'missing']);
     expect(files.map((file) => file.path).sort()).toEqual(['libs/shared/src/index.ts', 'src/chat/chat.gateway.ts', 'src/main.ts']);
     expect(files.find((file) => file.path === 'src/main.ts')?.text).toBe('// src/main.ts\n');
+  });
+});
+
+describe('readTreeSourceFiles', () => {
+  it('reads the same files from a schematic tree, sorted by path', () => {
+    const tree = new UnitTestTree(new HostTree());
+    ['src/z.ts', 'src/chat/chat.gateway.ts', 'src/types.d.ts', 'src/node_modules/x/index.ts', 'src/.cache/a.ts', 'src/readme.md', 'other/x.ts'].forEach((path) => tree.create(path, `// ${path}\n`));
+    const files = readTreeSourceFiles(tree, ['src', 'missing']);
+    expect(files.map((file) => file.path)).toEqual(['src/chat/chat.gateway.ts', 'src/z.ts']);
+    expect(files[1].text).toBe('// src/z.ts\n');
   });
 });

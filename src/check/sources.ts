@@ -62,15 +62,39 @@ export class AppSources {
    * The declaration a local name stands for in `file`: a top-level declaration of that file, else
    * the exported declaration of the app file it is imported from (`import { X as Y } from './x'`).
    */
-  resolveDeclaration(file: CheckedFile, localName: string): { file: CheckedFile; node: ts.Node } | undefined {
+  resolveDeclaration(file: CheckedFile, localName: string, depth = 0): { file: CheckedFile; node: ts.Node } | undefined {
     const local = topLevelDeclaration(file.source, localName);
     if (local) return { file, node: local };
     const specifier = findImportSpecifier(file.source, localName);
     const target = specifier === undefined ? undefined : this.resolveModule(file, specifier);
-    if (!target) return undefined;
-    const exported = importedName(file.source, localName) ?? localName;
-    const node = topLevelDeclaration(target.source, exported);
-    return node ? { file: target, node } : undefined;
+    if (!target || depth > 8) return undefined;
+    return this.exportedDeclaration(target, importedName(file.source, localName) ?? localName, depth + 1);
+  }
+
+  /**
+   * The declaration a file exports as `name`: its own, or one it re-exports (`export { A as B } from
+   * './a'`, `export * from './a'`, `import { A } from './a'; export { A }`), as a barrel file does.
+   */
+  private exportedDeclaration(file: CheckedFile, name: string, depth: number): { file: CheckedFile; node: ts.Node } | undefined {
+    const node = topLevelDeclaration(file.source, name);
+    if (node) return { file, node };
+    if (depth > 8) return undefined;
+    for (const statement of file.source.statements) {
+      if (!ts.isExportDeclaration(statement)) continue;
+      const target = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? this.resolveModule(file, statement.moduleSpecifier.text) : undefined;
+      const clause = statement.exportClause;
+      if (!clause) {
+        const found = target && this.exportedDeclaration(target, name, depth + 1);
+        if (found) return found;
+        continue;
+      }
+      const element = ts.isNamedExports(clause) ? clause.elements.find((item) => item.name.text === name) : undefined;
+      if (!element) continue;
+      const original = (element.propertyName ?? element.name).text;
+      if (target) return this.exportedDeclaration(target, original, depth + 1);
+      return this.resolveDeclaration(file, original, depth + 1);
+    }
+    return undefined;
   }
 
   /** The app class a local name (or `Type<…>` reference) refers to, if it is one of the app's classes. */
@@ -120,7 +144,10 @@ export function unwrap(expression: ts.Expression): ts.Expression {
 
 function topLevelDeclaration(source: ts.SourceFile, name: string): ts.Node | undefined {
   for (const statement of source.statements) {
-    if ((ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement) || ts.isFunctionDeclaration(statement)) && statement.name?.text === name) {
+    if (
+      (ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement) || ts.isFunctionDeclaration(statement) || ts.isEnumDeclaration(statement)) &&
+      statement.name?.text === name
+    ) {
       return statement;
     }
     if (ts.isVariableStatement(statement)) {
@@ -138,6 +165,21 @@ function importedName(source: ts.SourceFile, localName: string): string | undefi
     if (!bindings || !ts.isNamedImports(bindings)) continue;
     const element = bindings.elements.find((item) => item.name.text === localName);
     if (element) return (element.propertyName ?? element.name).text;
+  }
+  return undefined;
+}
+
+/**
+ * Where a local name of `file` is imported from: the module and the exported name (`*` for a
+ * namespace import, `import * as cv from 'class-validator'`); undefined when no import declares it.
+ */
+export function importOf(file: CheckedFile, localName: string): { module: string; name: string } | undefined {
+  for (const statement of file.source.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const bindings = statement.importClause?.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings) && bindings.name.text === localName) return { module: statement.moduleSpecifier.text, name: '*' };
+    const element = bindings && ts.isNamedImports(bindings) ? bindings.elements.find((item) => item.name.text === localName) : undefined;
+    if (element) return { module: statement.moduleSpecifier.text, name: (element.propertyName ?? element.name).text };
   }
   return undefined;
 }

@@ -17,6 +17,8 @@ export interface GatewayBlocks {
   auth?: AuthPiece;
   rateLimit?: RateLimitPiece;
   filter?: FilterPiece;
+  /** The namespace's typed client (`client --gateway`), which the gateway's e2e spec then connects with. */
+  client?: ClassRef;
   /**
    * The order the blocks were applied in, when read from a file (its imports tell): a block
    * applied later by hand (`ws-guard --gateway` on a rate-limited gateway) added its imports after
@@ -132,4 +134,21 @@ export function applyGatewayDecorators(gateway: GatewayClass, handlerPath: strin
       }
     }
   };
+}
+
+/**
+ * The namespace a file beside `gateway` serves (`undefined`: the main namespace): the gateway's, as
+ * its decorator says. A constant or a regex cannot be read: the file is generated with `fallback`,
+ * and a warning says where to set the gateway's namespace instead. Never guessed.
+ */
+export function namespaceServed(
+  context: Pick<SchematicContext, 'logger'>,
+  gateway: GatewayClass,
+  served: { fallback: string; file: string; setIn?: string },
+): string | undefined {
+  if (gateway.namespace !== null) return gateway.namespace;
+  context.logger.warn(
+    `WARNING ${gateway.path}: the namespace of ${gateway.className} is not a string literal; set the same namespace in ${served.setIn ?? '@WebSocketGateway()'} of ${served.file}.ts (generated with '${served.fallback}').`,
+  );
+  return served.fallback;
 }

@@ -7,12 +7,30 @@ import { Conventions } from './conventions';
 import { renderTemplate } from './generate';
 import { layoutFor } from './layout';
 import { Location, relativeImport, resolveLocation } from './naming';
-import { importFrom } from './pieces';
+import { ClassRef, importFrom } from './pieces';
 import type { RunContext } from './run';
 import { sharedImports } from './shared';
 
 export const UNIT_SPEC_TEMPLATE = 'gateway/files/__fileName__.gateway.__specFileSuffix__.ts.template';
 export const E2E_SPEC_TEMPLATE = 'gateway/e2e/__fileName__.gateway.e2e-spec.ts.template';
+/** The e2e spec of a gateway whose namespace has a typed client: it connects with the client. */
+const E2E_CLIENT_SPEC_TEMPLATE = 'gateway/e2e-client/__fileName__.gateway.e2e-spec.ts.template';
+
+/** The e2e spec template for the blocks applied: with the typed client when there is one. */
+export function e2eSpecTemplate(blocks: GatewayBlocks): string {
+  return blocks.client ? E2E_CLIENT_SPEC_TEMPLATE : E2E_SPEC_TEMPLATE;
+}
+
+/** The typed client of a gateway's namespace, as `client --gateway` names it: `chat.client.ts` beside `chat.gateway.ts`, `createChatClient`. */
+export function clientPiece(location: Pick<Location, 'className'>, file: string): ClassRef {
+  return { name: `create${location.className}Client`, file };
+}
+
+/** The gateway's typed client, when the app has it where `client` writes it. */
+export function existingClient(tree: Tree, location: Location): ClassRef | undefined {
+  const file = `${location.directory}/${location.fileName}.client`;
+  return tree.exists(`${file}.ts`) ? clientPiece(location, file) : undefined;
+}
 
 /** Where the gateway schematic writes a gateway's e2e spec: the app's test folder, mirroring the source folders. */
 export function gatewayE2eFile(app: AppContext, location: Pick<Location, 'group' | 'fileName'>): string {
@@ -30,7 +48,7 @@ export function gatewayTemplateVariables(
 ): Record<string, unknown> {
   const gatewayFile = `${location.directory}/${location.fileName}.gateway`;
   const e2eFile = gatewayE2eFile(app, location);
-  const { auth, filter } = blocks;
+  const { auth, filter, client } = blocks;
   return {
     ...location,
     namespace: location.fileName,
@@ -45,6 +63,7 @@ export function gatewayTemplateVariables(
       module: { name: auth.module.name, fromE2e: importFrom(app, e2eFile, auth.module) },
     },
     filter: filter !== undefined,
+    client: client && { name: client.name, fromE2e: importFrom(app, e2eFile, client) },
   };
 }
 
@@ -81,19 +100,24 @@ export function refreshGatewaySpecs(
   change: { before: GatewayBlocks; after: GatewayBlocks; specFileSuffix: string; needs: string },
 ): void {
   const location = generatedLocation(run.app, gateway);
-  const unchanged = Boolean(change.before.auth) === Boolean(change.after.auth) && Boolean(change.before.filter) === Boolean(change.after.filter);
-  if (!location || unchanged) return;
-  const render = (templatePath: string, blocks: GatewayBlocks) =>
-    renderTemplate(templatePath, gatewayTemplateVariables(tree, run.app, run.conventions, location, blocks, change.specFileSuffix));
+  if (!location) return;
+  // The client is no decorator: the blocks read from the gateway do not say, the app's files do.
+  const client = existingClient(tree, location);
+  const before: GatewayBlocks = { client, ...change.before };
+  const after: GatewayBlocks = { client, ...change.after };
+  const unchanged = (['auth', 'filter', 'client'] as const).every((block) => Boolean(before[block]) === Boolean(after[block]));
+  if (unchanged) return;
+  const render = (template: (blocks: GatewayBlocks) => string, blocks: GatewayBlocks) =>
+    renderTemplate(template(blocks), gatewayTemplateVariables(tree, run.app, run.conventions, location, blocks, change.specFileSuffix));
   const specs = [
-    { path: `${location.directory}/${location.fileName}.gateway.${change.specFileSuffix}.ts`, template: UNIT_SPEC_TEMPLATE },
-    { path: `${gatewayE2eFile(run.app, location)}.ts`, template: E2E_SPEC_TEMPLATE },
+    { path: `${location.directory}/${location.fileName}.gateway.${change.specFileSuffix}.ts`, template: () => UNIT_SPEC_TEMPLATE },
+    { path: `${gatewayE2eFile(run.app, location)}.ts`, template: e2eSpecTemplate },
   ];
   for (const spec of specs.filter(({ path }) => tree.exists(path))) {
     const current = tree.readText(spec.path);
-    const updated = render(spec.template, change.after);
+    const updated = render(spec.template, after);
     if (current === updated) continue;
-    if (current === render(spec.template, change.before)) {
+    if (current === render(spec.template, before)) {
       tree.overwrite(spec.path, updated);
     } else {
       context.logger.warn(`WARNING ${spec.path} was edited since it was generated, so it was left as it is: ${change.needs}`);

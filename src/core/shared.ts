@@ -15,12 +15,16 @@ export function sharedImports(app: AppContext, conventions: Conventions, fromFil
   return {
     sharedSocketFromUnit: relativeImport(fromFile, `${folder}/realtime-socket`, app.importSuffix),
     sharedValidationFromUnit: relativeImport(fromFile, `${folder}/ws-validation`, app.importSuffix),
+    sharedContractFromUnit: relativeImport(fromFile, `${folder}/realtime.contract`, app.importSuffix),
   };
 }
 
-/** Shared socket types and helpers: written once per app, then owned by the team (never overwritten). */
+/**
+ * Shared socket types and helpers, and the acknowledgement envelope every namespace's contract
+ * uses (`realtime.contract.ts`): written once per app, then owned by the team (never overwritten).
+ */
 export function writeSharedSocket(app: AppContext, conventions: Conventions): Rule {
-  return writeTemplates({ folder: 'shared/socket', destination: sharedFolder(app, conventions), variables: {} }, { kind: 'shared' });
+  return writeTemplates({ folder: 'shared/socket', destination: sharedFolder(app, conventions), variables: { importSuffix: app.importSuffix } }, { kind: 'shared' });
 }
 
 /** The shared Redis connection helper (presence, the notifier's worker emitter), for the adapter's Redis client library. */

@@ -43,9 +43,11 @@ async function buildApp(client: 'redis' | 'ioredis'): Promise<string> {
   const cli = appBin(app, 'realtime-schematics');
   await succeed(app, cli, ['gateway', 'chat']);
   const generated = await succeed(app, cli, ['presence', '--gateway', 'chat']);
-  for (const file of ['src/chat/chat.presence.ts', 'src/chat/chat.presence-events.ts', 'src/chat/chat.presence.spec.ts', 'src/realtime/realtime-presence.ts']) {
+  for (const file of ['src/chat/chat.presence.ts', 'src/chat/chat.presence.spec.ts', 'src/realtime/realtime-presence.ts']) {
     expect(generated.stdout).toContain(`CREATE ${file}`);
   }
+  // Its events go into the namespace's contract.
+  expect(generated.stdout).toContain('UPDATE src/chat/chat.contract.ts');
   expect(generated.stderr).not.toContain('WARNING');
   expect((await succeed(app, cli, ['presence', '--gateway', 'chat'])).stdout.trim()).toBe('Nothing to be done.');
   await succeed(app, cli, ['redis-adapter']);

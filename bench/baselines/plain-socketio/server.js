@@ -1,7 +1,8 @@
 // Plain socket.io (no Nest): the ceiling the generated app is measured against, so it does the same
 // work by hand. The generated app's server options (ws-server-options.ts: CORS allow-list and an
 // Origin check of upgrades, 64 kB payload cap, transports, ping timings); the JWT verified once,
-// in namespace middleware, with a key object prepared once (as the generated ws-auth module does);
+// in namespace middleware, with a key object prepared once, and the socket put in its user's room
+// `user:<sub>` there (as the generated ws-auth module does);
 // each payload checked synchronously against the rules of the generated DTOs, refused with the same
 // envelope. The same events and payloads as the generated room handler. Started as the app's
 // dist/main.js with JWT_SECRET.
@@ -31,6 +32,7 @@ chat.use((socket, next) => {
     const user = jwt.verify(socket.handshake.auth.token, key, { algorithms: ['HS256'] });
     if (typeof user.sub !== 'string') throw new Error('no sub');
     socket.data.user = user;
+    socket.join(`user:${user.sub}`);
     next();
   } catch {
     next(Object.assign(new Error('Unauthorized'), { data: { code: 'UNAUTHORIZED' } }));

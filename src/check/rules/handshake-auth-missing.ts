@@ -31,7 +31,8 @@ export const handshakeAuthMissing: CheckRule = {
   },
 };
 
-function namespacesWithMiddleware(sources: AppSources, gateways: Gateway[]): Set<string> {
+/** The namespaces (without their leading `/`; `''` is the main one) whose sockets pass handshake middleware. */
+export function namespacesWithMiddleware(sources: AppSources, gateways: Gateway[]): Set<string> {
   const namespaces = new Set<string>();
   for (const gateway of gateways) {
     if (gateway.namespace === null) continue;

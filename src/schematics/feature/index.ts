@@ -8,7 +8,7 @@ import { resolveLocation } from '../../core/naming';
 import { realtimeSchematic } from '../../core/run';
 import type { FeatureOptions } from './schema';
 
-/** A feature module, the gateway (with what the conventions apply to it), its notifier and presence inside it, the module imported into the root module, and the adapter. */
+/** A feature module, the gateway (with what the conventions apply to it), its notifier, presence and typed client inside it, the module imported into the root module, and the adapter. */
 export const feature = realtimeSchematic<FeatureOptions>((options, { app, conventions }) => (tree: Tree, context: SchematicContext) => {
   const location = resolveLocation(options.name, { path: options.path, sourceRoot: app.sourceRoot, flat: pick(options.flat, conventions.flat) });
   const moduleFile = `${location.directory}/${location.fileName}.module`;
@@ -45,6 +45,8 @@ export const feature = realtimeSchematic<FeatureOptions>((options, { app, conven
           module: `${moduleFile}.ts`,
         })
       : noop(),
+    // Last: the client is typed by the contract the blocks above completed, and the gateway's e2e spec switches to it.
+    conventions.client.enabled ? schematic('client', { ...common, name: location.fileName, gateway: gatewayName, specFileSuffix: options.specFileSuffix }) : noop(),
     options.skipImport
       ? noop()
       : rootModule

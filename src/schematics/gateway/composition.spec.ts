@@ -115,6 +115,35 @@ describe.each<HostKind>(['esm', 'cjs'])('composition in a Nest 12 %s app', (kind
     expect(later.readContent(rooms)).toContain('@UseGuards(WsAuthGuard)\n@UseFilters(WsExceptionFilter)\nexport class ChatRooms');
   });
 
+  it('the contract: gateway with rooms on ≡ gateway + room-handler --gateway, and presence, notifier, client in any order rerun unchanged', async () => {
+    const composed = appWithConventions(kind, { rooms: { enabled: true } });
+    await runSchematic(runner, 'gateway', { name: 'chat' }, composed);
+
+    const later = appWithConventions(kind, { rooms: { enabled: false } });
+    await runSchematic(runner, 'gateway', { name: 'chat' }, later);
+    expect(later.readContent('/src/chat/chat.contract.ts')).not.toContain('joinRoom');
+    await runSchematic(runner, 'room-handler', { name: 'chat', gateway: 'chat' }, later);
+    expect(appFiles(later)).toEqual(appFiles(composed));
+    expect(composed.readContent('/src/chat/chat.contract.ts')).toContain('  joinRoom: (\n');
+
+    // Blocks added by hand in another order than feature's (notifier, then presence, then the
+    // client): a gateway rerun expects the contract as they left it.
+    await runSchematic(runner, 'notifier', { gateway: 'chat' }, later);
+    await runSchematic(runner, 'presence', { gateway: 'chat' }, later);
+    await runSchematic(runner, 'client', { gateway: 'chat' }, later);
+    const contract = later.readContent('/src/chat/chat.contract.ts');
+    expect(contract.indexOf('notification:')).toBeLessThan(contract.indexOf('userOnline:'));
+    const before = snapshotTree(later);
+    await runSchematic(runner, 'gateway', { name: 'chat' }, later);
+    await runSchematic(runner, 'presence', { gateway: 'chat' }, later);
+    await runSchematic(runner, 'notifier', { gateway: 'chat' }, later);
+    expect(snapshotTree(later)).toEqual(before);
+
+    // A contract the team edited (a member of their own) is theirs: the gateway's rerun refuses it.
+    later.overwrite('/src/chat/chat.contract.ts', contract.replace('export interface ChatServerEvents {\n', 'export interface ChatServerEvents {\n  typing: (userId: string) => void;\n'));
+    await expect(runSchematic(runner, 'gateway', { name: 'chat' }, later)).rejects.toThrow('src/chat/chat.contract.ts already exists with different content');
+  });
+
   it('a rerun of the composed gateway changes nothing, and a gateway the team edited is refused', async () => {
     const tree = appWithConventions(kind, { rooms: { enabled: true }, auth: { enabled: true }, filter: { enabled: true }, rateLimit: { enabled: true } });
     await runSchematic(runner, 'gateway', { name: 'chat' }, tree);

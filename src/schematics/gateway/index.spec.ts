@@ -22,11 +22,13 @@ describe('gateway schematic', () => {
       const { tree: result } = await generate(tree, { name: 'chat' });
       expect(result.files.filter((file) => !existing.has(file) || file === '/src/app.module.ts').sort()).toEqual([
         '/src/app.module.ts',
+        '/src/chat/chat.contract.ts',
         '/src/chat/chat.events.ts',
         '/src/chat/chat.gateway.spec.ts',
         '/src/chat/chat.gateway.ts',
         '/src/chat/dto/chat-message.dto.ts',
         '/src/realtime/realtime-socket.ts',
+        '/src/realtime/realtime.contract.ts',
         '/src/realtime/ws-exception.filter.spec.ts',
         '/src/realtime/ws-exception.filter.ts',
         '/src/realtime/ws-validation.ts',

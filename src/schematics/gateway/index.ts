@@ -8,7 +8,8 @@ import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies
 import { renderTemplate, writeTemplates } from '../../core/generate';
 import { findGateway, findNamespaceHandlers, readGatewayClass } from '../../core/ast/gateways';
 import { GatewayBlocks, blocksAppliedTo, rateLimitEdit, withBlocksApplied } from '../../core/blocks';
-import { E2E_SPEC_TEMPLATE, UNIT_SPEC_TEMPLATE, gatewayE2eFile, gatewayTemplateVariables } from '../../core/gateway-files';
+import { UNIT_SPEC_TEMPLATE, e2eSpecTemplate, existingClient, gatewayE2eFile, gatewayTemplateVariables } from '../../core/gateway-files';
+import { contractWithParts, namespaceTypes } from '../../core/contract';
 import { resolveLocation } from '../../core/naming';
 import { authPiece, rateLimitPiece, writeRateLimitPiece } from '../../core/pieces';
 import { RunContext, realtimeSchematic } from '../../core/run';
@@ -28,11 +29,12 @@ export const gateway = realtimeSchematic<GatewayOptions>((options, run) => (tree
   const e2eSpec = pick(options.e2eSpec, conventions.e2eSpec);
   const gatewayFile = `${location.directory}/${location.fileName}.gateway`;
   const variables = gatewayTemplateVariables(tree, app, conventions, location, {}, specFileSuffix);
+  const types = namespaceTypes(location.directory, location.fileName, location.className, location.fileName);
   // The blocks the existing gateway's decorators apply, read once, on a rerun's first existing file.
   let existingBlocks: GatewayBlocks | undefined;
   const readExistingBlocks = (): GatewayBlocks => {
     const existing = readGatewayClass(tree, `${gatewayFile}.ts`);
-    return existing ? blocksAppliedTo(existing, app, conventions) : {};
+    return { ...(existing ? blocksAppliedTo(existing, app, conventions) : {}), client: existingClient(tree, location) };
   };
   const owned = {
     kind: 'owned',
@@ -43,7 +45,8 @@ export const gateway = realtimeSchematic<GatewayOptions>((options, run) => (tree
     expectedContent: (path: string, rendered: string) => {
       const blocks = (existingBlocks ??= readExistingBlocks());
       if (path.endsWith(`${gatewayFile}.ts`)) return withBlocksApplied(app, path, rendered, blocks, 'gateway');
-      const specTemplate = path.endsWith('.e2e-spec.ts') ? E2E_SPEC_TEMPLATE : path.endsWith(`.gateway.${specFileSuffix}.ts`) ? UNIT_SPEC_TEMPLATE : undefined;
+      if (path.endsWith(`${types.contractFile}.ts`)) return contractWithParts(app, conventions, types, rendered, tree.readText(path));
+      const specTemplate = path.endsWith('.e2e-spec.ts') ? e2eSpecTemplate(blocks) : path.endsWith(`.gateway.${specFileSuffix}.ts`) ? UNIT_SPEC_TEMPLATE : undefined;
       return specTemplate ? renderTemplate(specTemplate, gatewayTemplateVariables(tree, app, conventions, location, blocks, specFileSuffix)) : rendered;
     },
   } as const;

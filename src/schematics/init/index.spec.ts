@@ -63,7 +63,7 @@ describe('init schematic', () => {
     await expect(init(notNest)).rejects.toThrow('No @nestjs/core in package.json');
   });
 
-  it('writes realtime.json with its $schema, every default, and auth, rooms, notifier, presence and rate limit on', async () => {
+  it('writes realtime.json with its $schema, every default, and auth, rooms, notifier, presence, rate limit and client on', async () => {
     const { tree } = await init(createAppTree('esm'));
     const written = JSON.parse(tree.readContent('/realtime.json'));
     const defaults = conventionDefaults();
@@ -75,9 +75,10 @@ describe('init schematic', () => {
       notifier: { ...defaults.notifier, enabled: true },
       presence: { ...defaults.presence, enabled: true },
       rateLimit: { ...defaults.rateLimit, enabled: true },
+      client: { ...defaults.client, enabled: true },
     });
     // The schema's own defaults keep them off: an app without realtime.json behaves as before.
-    expect([defaults.notifier.enabled, defaults.presence.enabled, defaults.rateLimit.enabled]).toEqual([false, false, false]);
+    expect([defaults.notifier.enabled, defaults.presence.enabled, defaults.rateLimit.enabled, defaults.client.enabled]).toEqual([false, false, false, false]);
     // The $schema path points at the schema the package ships, and the file is valid against it.
     expect(readFileSync(join(__dirname, '../../../realtime.schema.json'), 'utf8')).toContain('"RealtimeConventions"');
     expect(loadConventions(tree).auth.enabled).toBe(true);

@@ -38,7 +38,7 @@ function describeApp(tree: Tree, app: AppContext): string {
   return `Nest ${app.nestMajor} app: ${moduleSystem}, ${app.testRunner}, ${detectPackageManager(tree)}, sources in ${app.sourceRoot}${project}.`;
 }
 
-/** realtime.json as init writes it: every default spelled out, and the production pieces (auth, rooms, notifier, presence, rate limit) on. */
+/** realtime.json as init writes it: every default spelled out, and the production pieces (auth, rooms, notifier, presence, rate limit, client) on. */
 function initialConventions(): Conventions & { $schema: string } {
   const defaults = conventionDefaults();
   return {
@@ -49,6 +49,7 @@ function initialConventions(): Conventions & { $schema: string } {
     notifier: { ...defaults.notifier, enabled: true },
     presence: { ...defaults.presence, enabled: true },
     rateLimit: { ...defaults.rateLimit, enabled: true },
+    client: { ...defaults.client, enabled: true },
   };
 }
 

@@ -42,8 +42,12 @@ describe('notifier schematic', () => {
     const notifier = result.readContent('/src/chat/chat.notifier.ts');
     expect(notifier).toContain("@WebSocketGateway({ namespace: 'chat' })\nexport class ChatNotifier implements OnApplicationShutdown {");
     expect(notifier).toContain("emitter: emitter.of('/chat')");
-    expect(notifier).toContain("import type { ChatServerEvents } from './chat.events.js';");
-    expect(notifier).toContain('export type ChatNotifierEvents = ChatServerEvents & ChatNotificationEvents;');
+    // Typed by the namespace's contract, to which it adds `notification` and its payload.
+    expect(notifier).toContain("import type { ChatServerEvents } from './chat.contract.js';");
+    expect(notifier).toContain("import type { ChatNamespace } from './chat.events.js';");
+    const contract = result.readContent('/src/chat/chat.contract.ts');
+    expect(contract).toContain('export interface ChatNotification {');
+    expect(contract).toContain('  notification: (notification: ChatNotification) => void;\n}');
     const appModule = result.readContent('/src/app.module.ts');
     expect(appModule).toContain('providers: [AppService, ChatGateway, ChatNotifier],\n  exports: [ChatNotifier],');
     expect(occurrences(appModule, "import { ChatNotifier } from './chat/chat.notifier.js';")).toBe(1);
@@ -81,14 +85,17 @@ describe('notifier schematic', () => {
     expect(occurrences(updated, 'chat.notifier.js')).toBe(1);
   });
 
-  it('types a hand-written gateway by the notification event only, and says where its events go', async () => {
+  it('types a hand-written gateway by a contract it writes, with the notification event', async () => {
     const tree = createAppTree('esm');
     tree.create('/src/live/live.gateway.ts', HAND_WRITTEN);
     const { tree: result } = await run('notifier', tree, { gateway: 'live' });
     const notifier = result.readContent('/src/live/live.notifier.ts');
-    expect(notifier).toContain('export type LiveNotifierEvents = LiveNotificationEvents;');
-    expect(notifier).toContain('add its events interface to this type');
-    expect(notifier).not.toContain('live.events');
+    expect(notifier).toContain("import type { LiveServerEvents } from './live.contract.js';");
+    // The gateway had no contract: the notifier writes one (with the envelope's empty maps) and the server types.
+    const contract = result.readContent('/src/live/live.contract.ts');
+    expect(contract).toContain('export interface LiveClientEvents {}');
+    expect(contract).toContain('export interface LiveServerEvents {\n  /** Pushed from app code by the notifier (toUser, toRoom, toAll). */\n  notification: (notification: LiveNotification) => void;\n}');
+    expect(result.readContent('/src/live/live.events.ts')).toContain('export type LiveNamespace = Namespace<');
     expect(result.readContent('/src/app.module.ts')).toContain('exports: [LiveNotifier]');
   });
 
@@ -121,7 +128,7 @@ describe('notifier schematic', () => {
     const { tree: guarded } = await run('notifier', await appWithChat({ auth: { enabled: true }, rooms: { enabled: true } }), { name: 'chat' });
     const withAuth = guarded.readContent('/src/chat/chat.notifier.ts');
     expect(withAuth).toContain('.to(userRoom(userId))');
-    expect(withAuth).toContain("import type { ChatRoomServerEvents } from './chat.room-events.js';");
+    expect(guarded.readContent('/src/chat/chat.contract.ts')).toContain('  roomMessage: (message: RoomMessage) => void;\n  /** Pushed from app code');
     expect(guarded.readContent('/src/chat/chat.notifier.spec.ts')).toContain("['user:alice', 'notification', notification]");
     expect(guarded.readContent('/test/chat.notifier.e2e-spec.ts')).toContain("connect('alice'),\n      connect('alice'),");
     expect(guarded.readContent('/src/chat/chat.notifier.ts')).not.toContain('@UseGuards');

@@ -1,11 +1,12 @@
 import { SchematicContext, SchematicsException, Tree, chain, noop } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
-import { GatewayClass, findGateway } from '../../core/ast/gateways';
+import { findGateway } from '../../core/ast/gateways';
 import { findModule, moduleClassName, registerInModule } from '../../core/ast/modules';
-import { blocksAppliedTo } from '../../core/blocks';
+import { blocksAppliedTo, namespaceServed } from '../../core/blocks';
 import { Conventions, pick } from '../../core/conventions';
 import { DependencyRequest, WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { writeTemplates } from '../../core/generate';
+import { addContractPart, contractImport, gatewayTypes } from '../../core/contract';
 import { layoutFor } from '../../core/layout';
 import { relativeImport, resolveLocation } from '../../core/naming';
 import { realtimeSchematic } from '../../core/run';
@@ -25,13 +26,7 @@ export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tr
   const gatewayBase = posix.basename(gateway.path, '.gateway.ts');
   const location = resolveLocation(options.name ?? posix.basename(gatewayName), { sourceRoot: directory, flat: true });
   const notifierFile = `${directory}/${location.fileName}.notifier`;
-  let namespace = gateway.namespace;
-  if (namespace === null) {
-    namespace = location.fileName;
-    context.logger.warn(
-      `WARNING ${gateway.path}: the namespace of ${gateway.className} is not a string literal; set the same namespace in @WebSocketGateway() of ${notifierFile}.ts (generated with '${namespace}').`,
-    );
-  }
+  const namespace = namespaceServed(context, gateway, { fallback: location.fileName, file: notifierFile });
   // socket.io's Redis emitter speaks the pub/sub adapter's protocol only.
   const workerEmitter = conventions.adapter.kind === 'pubsub';
   if (!workerEmitter) {
@@ -45,7 +40,8 @@ export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tr
   // The e2e spec starts the gateway's module, which provides the notifier: without it there is nothing to start.
   const e2eSpec = pick(options.e2eSpec, conventions.e2eSpec) && moduleName !== undefined;
   const e2eFile = posix.join(app.e2eRoot, gatewayGroup(app.sourceRoot, directory, gatewayBase), `${location.fileName}.notifier.e2e-spec`);
-  const events = eventSources(tree, gateway, gatewayBase, notifierFile, app.importSuffix);
+  // Typed by the namespace's contract, to which the notifier adds `notification`.
+  const types = gatewayTypes(gateway, namespace ?? '/');
   const namespacePath = (namespace ?? '').replace(/^\//, '');
   const variables = {
     fileName: location.fileName,
@@ -57,9 +53,9 @@ export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tr
     auth: conventions.auth.enabled,
     workerEmitter,
     adapterKind: conventions.adapter.kind,
-    ownEvents: events.length > 0,
-    eventSources: events,
-    eventTypes: [...events.map((source) => source.name), `${location.className}NotificationEvents`],
+    contractName: types.typeName,
+    contractFromUnit: contractImport(app, types, notifierFile),
+    eventsFromUnit: relativeImport(notifierFile, types.eventsFile, app.importSuffix),
     importSuffix: app.importSuffix,
     specFileSuffix: options.specFileSuffix ?? 'spec',
     layout: layoutFor(tree),
@@ -77,27 +73,13 @@ export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tr
   return chain([
     writeSharedSocket(app, conventions),
     workerEmitter ? writeSharedRedis(app, conventions) : noop(),
+    addContractPart(app, conventions, types, 'notifier/contract/contract.ts.template'),
     writeTemplates({ folder: 'notifier/files', destination: directory, variables, skip: (path) => !spec && path.includes('__specFileSuffix__') }, owned),
     e2eSpec ? writeTemplates({ folder: 'notifier/e2e', destination: posix.dirname(e2eFile), variables }, owned) : noop(),
     options.skipImport ? noop() : chain([register('providers'), register('exports')]),
     addDependencies(notifierDependencies(conventions, { workerEmitter, e2eSpec })),
   ]);
 });
-
-/**
- * The server-event interfaces of the namespace, from the files the gateway and room-handler
- * schematics write beside the gateway: `<Name>ServerEvents` and `<Name>RoomServerEvents`.
- */
-function eventSources(tree: Tree, gateway: GatewayClass, gatewayBase: string, notifierFile: string, importSuffix: string): { name: string; from: string }[] {
-  const prefix = gateway.className.replace(/Gateway$/, '');
-  const directory = posix.dirname(gateway.path);
-  return [
-    { name: `${prefix}ServerEvents`, file: `${directory}/${gatewayBase}.events` },
-    { name: `${prefix}RoomServerEvents`, file: `${directory}/${gatewayBase}.room-events` },
-  ]
-    .filter(({ name, file }) => tree.exists(`${file}.ts`) && tree.readText(`${file}.ts`).includes(`export interface ${name} `))
-    .map(({ name, file }) => ({ name, from: relativeImport(notifierFile, file, importSuffix) }));
-}
 
 /** The folders the gateway's e2e spec mirrors: the gateway's folder under the source root, without its own `<name>/`. */
 function gatewayGroup(sourceRoot: string, directory: string, gatewayBase: string): string {

@@ -14,7 +14,7 @@ function withConventions(tree: UnitTestTree, conventions: object): UnitTestTree 
 
 const occurrences = (text: string, fragment: string) => text.split(fragment).length - 1;
 
-const PRESENCE_FILES = ['/src/chat/chat.presence.ts', '/src/chat/chat.presence-events.ts', '/src/chat/chat.presence.spec.ts'];
+const PRESENCE_FILES = ['/src/chat/chat.presence.ts', '/src/chat/chat.presence.spec.ts'];
 const SHARED_FILES = ['/src/realtime/realtime-presence.ts', '/src/realtime/realtime-redis.ts', '/src/realtime/realtime-socket.ts'];
 
 describe('presence schematic', () => {
@@ -29,7 +29,7 @@ describe('presence schematic', () => {
     expect(handler).toContain("@SubscribeMessage('onlineUsers')");
     expect(handler).toContain('const INSTANCE_TIMEOUT_MS = 30_000;');
     expect(handler).toContain("} from '../realtime/realtime-presence.js';");
-    expect(handler).toContain("} from './chat.presence-events.js';");
+    expect(handler).toContain("import type { ChatNamespace, ChatSocket } from './chat.events.js';");
     expect(tree.readContent('/src/chat/chat.presence.spec.ts')).toContain("import { ChatPresence } from './chat.presence.js';");
     const store = tree.readContent('/src/realtime/realtime-presence.ts');
     expect(store).toContain("import type { RealtimeRedis } from './realtime-redis.js';");

@@ -2,12 +2,13 @@ import { SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics'
 import { posix } from 'node:path';
 import { findGateway, readGatewayClass } from '../../core/ast/gateways';
 import { registerInModule } from '../../core/ast/modules';
-import { applyGatewayDecorators, blocksAppliedTo, withBlocksApplied } from '../../core/blocks';
+import { applyGatewayDecorators, blocksAppliedTo, namespaceServed, withBlocksApplied } from '../../core/blocks';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { writeTemplates } from '../../core/generate';
 import { layoutFor } from '../../core/layout';
-import { resolveLocation } from '../../core/naming';
+import { addContractPart, gatewayTypes } from '../../core/contract';
+import { relativeImport, resolveLocation } from '../../core/naming';
 import { realtimeSchematic } from '../../core/run';
 import { sharedImports, sharedPresenceImport, sharedRedisImport, writeSharedPresence, writeSharedRedis, writeSharedSocket } from '../../core/shared';
 import type { PresenceOptions } from './schema';
@@ -18,15 +19,9 @@ export const presence = realtimeSchematic<PresenceOptions>((options, { app, conv
   const gateway = findGateway(tree, app.sourceRoot, options.gateway ?? options.name!);
   const directory = posix.dirname(gateway.path);
   const presenceFile = `${directory}/${location.fileName}.presence`;
-  // The gateway's namespace when it can be read; a constant or a regex cannot: say so, never guess.
-  let namespace = gateway.namespace;
-  if (namespace === null) {
-    namespace = location.fileName;
-    context.logger.warn(
-      `WARNING ${gateway.path}: the namespace of ${gateway.className} is not a string literal; set the same namespace in @WebSocketGateway() of ${presenceFile}.ts (generated with '${namespace}').`,
-    );
-  }
+  const namespace = namespaceServed(context, gateway, { fallback: location.fileName, file: presenceFile });
   const spec = pick(options.spec, conventions.spec);
+  const types = gatewayTypes(gateway, namespace ?? '/');
   const variables = {
     ...location,
     namespaceLabel: namespace ?? '/',
@@ -38,6 +33,8 @@ export const presence = realtimeSchematic<PresenceOptions>((options, { app, conv
     ...sharedImports(app, conventions, presenceFile),
     sharedPresenceFromUnit: sharedPresenceImport(app, conventions, presenceFile),
     sharedRedisFromUnit: sharedRedisImport(app, conventions, presenceFile),
+    eventsName: types.typeName,
+    eventsFromUnit: relativeImport(presenceFile, types.eventsFile, app.importSuffix),
   };
 
   return chain([
@@ -57,6 +54,7 @@ export const presence = realtimeSchematic<PresenceOptions>((options, { app, conv
         },
       },
     ),
+    addContractPart(app, conventions, types, 'presence/contract/contract.ts.template'),
     options.skipImport
       ? noop()
       : registerInModule({ key: 'providers', className: `${location.className}Presence`, file: presenceFile, directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module }),

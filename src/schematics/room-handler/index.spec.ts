@@ -15,7 +15,7 @@ describe('room-handler schematic', () => {
   it('writes the handlers, policy, DTOs and event types beside the gateway, registered once', async () => {
     const { tree: withGateway } = await run('gateway', createAppTree('esm'), { name: 'chat' });
     const { tree } = await run('room-handler', withGateway, { name: 'chat', gateway: 'chat' });
-    for (const file of ['chat.rooms.ts', 'chat.room-policy.ts', 'chat.room-policy.spec.ts', 'chat.room-events.ts', 'dto/chat-room.dto.ts']) {
+    for (const file of ['chat.rooms.ts', 'chat.room-policy.ts', 'chat.room-policy.spec.ts', 'dto/chat-room.dto.ts']) {
       expect(tree.exists(`/src/chat/${file}`)).toBe(true);
     }
     const rooms = tree.readContent('/src/chat/chat.rooms.ts');

@@ -4,10 +4,11 @@ import { findGateway, readGatewayClass } from '../../core/ast/gateways';
 import { registerInModule } from '../../core/ast/modules';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
-import { applyGatewayDecorators, blocksAppliedTo, withBlocksApplied } from '../../core/blocks';
+import { applyGatewayDecorators, blocksAppliedTo, namespaceServed, withBlocksApplied } from '../../core/blocks';
 import { writeTemplates } from '../../core/generate';
 import { layoutFor } from '../../core/layout';
-import { resolveLocation } from '../../core/naming';
+import { addContractPart, gatewayTypes, namespaceTypes } from '../../core/contract';
+import { relativeImport, resolveLocation } from '../../core/naming';
 import { realtimeSchematic } from '../../core/run';
 import { sharedImports, writeSharedSocket } from '../../core/shared';
 import type { RoomHandlerOptions } from './schema';
@@ -17,15 +18,11 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app
   const gateway = options.gateway ? findGateway(tree, app.sourceRoot, options.gateway) : undefined;
   const directory = gateway ? posix.dirname(gateway.path) : location.directory;
   const roomsFile = `${directory}/${location.fileName}.rooms`;
-  // The gateway's namespace when it can be read; a constant or a regex cannot: say so, never guess.
-  let namespace: string | undefined = gateway ? (gateway.namespace ?? undefined) : location.fileName;
-  if (gateway?.namespace === null) {
-    namespace = location.fileName;
-    context.logger.warn(
-      `WARNING ${gateway.path}: the namespace of ${gateway.className} is not a string literal; set the same namespace in @WebSocketGateway() of ${roomsFile}.ts (generated with '${namespace}').`,
-    );
-  }
+  // Without --gateway, the rooms serve the namespace named after them.
+  const namespace = gateway ? namespaceServed(context, gateway, { fallback: location.fileName, file: roomsFile }) : location.fileName;
   const spec = pick(options.spec, conventions.spec);
+  // The namespace's contract and server types: the gateway's, or this handler's own without one.
+  const types = gateway ? gatewayTypes(gateway, namespace ?? '/') : namespaceTypes(directory, location.fileName, location.className, namespace ?? '/');
   const variables = {
     ...location,
     namespaceLabel: namespace ?? '/',
@@ -37,6 +34,8 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app
     maxRoomsPerSocket: conventions.rooms.maxRoomsPerSocket,
     messageMaxLength: conventions.gateway.messageMaxLength,
     ...sharedImports(app, conventions, roomsFile),
+    eventsName: types.typeName,
+    eventsFromUnit: relativeImport(roomsFile, types.eventsFile, app.importSuffix),
   };
   const register = (className: string, file: string) =>
     registerInModule({ key: 'providers', className, file, directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module });
@@ -56,6 +55,7 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app
         },
       },
     ),
+    addContractPart(app, conventions, types, 'room-handler/contract/contract.ts.template'),
     options.skipImport ? noop() : register(`${location.className}Rooms`, roomsFile),
     options.skipImport ? noop() : register(`${location.className}RoomPolicy`, `${directory}/${location.fileName}.room-policy`),
     gateway ? applyGatewayDecorators(gateway, `${roomsFile}.ts`) : noop(),

@@ -29,6 +29,7 @@ describe('ws-guard schematic', () => {
     const { tree } = await run('ws-guard', createAppTree('esm'), {});
     expect(tree.files.filter((file) => !existing.has(file) && file.startsWith('/src')).sort()).toEqual([
       '/src/realtime/realtime-socket.ts',
+      '/src/realtime/realtime.contract.ts',
       '/src/realtime/ws-auth.guard.spec.ts',
       '/src/realtime/ws-auth.guard.ts',
       '/src/realtime/ws-auth.middleware.ts',

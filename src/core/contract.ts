@@ -1,0 +1,154 @@
+import { logging } from '@angular-devkit/core';
+import { HostTree, Rule, SchematicContext, Tree } from '@angular-devkit/schematics';
+import { posix } from 'node:path';
+import * as ts from 'typescript';
+import { AppContext } from './app-context';
+import { applyEdits } from './ast/apply';
+import { Edit, manualStep, noEdit, parseSourceFile } from './ast/edits';
+import { GatewayClass } from './ast/gateways';
+import { findImportedName } from './ast/imports';
+import { findInterface, mergeDeclarations } from './ast/interfaces';
+import { Conventions } from './conventions';
+import { renderTemplate, writeTemplates } from './generate';
+import { layoutFor } from './layout';
+import { relativeImport } from './naming';
+import { sharedImports } from './shared';
+
+/**
+ * The typed files of a namespace, beside its gateway: `<name>.contract.ts` (plain types: the event
+ * maps, payloads, acks; what front ends use) and `<name>.events.ts` (socket.io's server types built
+ * from it). `typeName` prefixes their types: `Chat` → `ChatClientEvents`, `ChatSocket`.
+ */
+export interface NamespaceTypes {
+  directory: string;
+  fileName: string;
+  typeName: string;
+  namespaceLabel: string;
+  /** Workspace paths without extension. */
+  contractFile: string;
+  eventsFile: string;
+}
+
+export function namespaceTypes(directory: string, fileName: string, typeName: string, namespaceLabel: string): NamespaceTypes {
+  return { directory, fileName, typeName, namespaceLabel, contractFile: `${directory}/${fileName}.contract`, eventsFile: `${directory}/${fileName}.events` };
+}
+
+/** The typed files of a gateway found in the app: `chat.gateway.ts` holding `ChatGateway` → `chat.contract.ts`, `Chat…` types. */
+export function gatewayTypes(gateway: GatewayClass, namespaceLabel: string): NamespaceTypes {
+  const fileName = posix.basename(gateway.path).replace(/(\.gateway)?\.ts$/, '');
+  return namespaceTypes(posix.dirname(gateway.path), fileName, gateway.className.replace(/Gateway$/, '') || gateway.className, namespaceLabel);
+}
+
+/**
+ * The contract members each building block adds, in the order `feature` applies the blocks: a
+ * template that is itself a small contract (the block's payloads, and its members of the event
+ * maps), merged into the namespace's contract by `mergeDeclarations`.
+ */
+export const CONTRACT_PARTS = ['room-handler/contract/contract.ts.template', 'presence/contract/contract.ts.template', 'notifier/contract/contract.ts.template'] as const;
+export type ContractPart = (typeof CONTRACT_PARTS)[number];
+
+function partVariables(app: AppContext, conventions: Conventions, types: NamespaceTypes) {
+  return { contractName: types.typeName, namespaceLabel: types.namespaceLabel, layout: layoutFor(), ...sharedImports(app, conventions, types.contractFile) };
+}
+
+function parse(path: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+}
+
+/**
+ * The edit that merges a block's part into the contract file: its members and payloads, and the
+ * imports its declarations use (from the shared envelope). A contract without imports gets the
+ * import on a line of its own above everything, a blank line after it.
+ */
+function partEdit(contract: ts.SourceFile, fragment: ts.SourceFile, types: NamespaceTypes): Edit {
+  // Every part's payloads before the event maps, in the order the parts were merged.
+  const merge = mergeDeclarations(contract, fragment, { before: `${types.typeName}ClientEvents` });
+  if (merge.insertions.length === 0) return noEdit();
+  const imports = fragment.statements.filter(ts.isImportDeclaration);
+  if (contract.statements.some(ts.isImportDeclaration)) {
+    const requests = imports.flatMap((declaration) => {
+      const bindings = declaration.importClause?.namedBindings;
+      const from = (declaration.moduleSpecifier as ts.StringLiteral).text;
+      return bindings && ts.isNamedImports(bindings) ? bindings.elements.map((element) => ({ path: contract.fileName, symbol: element.name.text, from, typeOnly: true })) : [];
+    });
+    // The members name the envelope as the shared contract exports it: under an alias they would not compile.
+    const aliased = requests.find(({ symbol, from }) => (findImportedName(contract, symbol, from, { typeOnly: true }) ?? symbol) !== symbol);
+    if (aliased) {
+      return manualStep(contract.fileName, `it imports ${aliased.symbol} under another name; import it as ${aliased.symbol} too and run the command again.`);
+    }
+    return { ...merge, imports: requests };
+  }
+  const text = imports.map((declaration) => `${declaration.getText()}\n`).join('');
+  return text ? { ...merge, insertions: [{ path: contract.fileName, position: 0, text: `${text}\n` }, ...merge.insertions] } : merge;
+}
+
+/**
+ * A building block's part of the namespace's contract, added to it (SPEC §9: the server and the
+ * client are typed from one contract). A hand-written gateway without a contract gets one (the
+ * empty event maps, then the block's members) and, when it has no `<name>.events.ts`, the server
+ * types too, which the block's handler imports.
+ */
+export function addContractPart(app: AppContext, conventions: Conventions, types: NamespaceTypes, part: ContractPart): Rule {
+  return (tree: Tree, context: SchematicContext) => {
+    const path = `${types.contractFile}.ts`;
+    const variables = partVariables(app, conventions, types);
+    if (!tree.exists(path)) tree.create(path, renderTemplate('contract/contract.ts.template', variables));
+    const fragment = parse(path, renderTemplate(part, variables));
+    applyEdits(tree, context, partEdit(parseSourceFile(tree, path), fragment, types));
+    if (tree.exists(`${types.eventsFile}.ts`)) return;
+    return writeTemplates(
+      {
+        folder: 'gateway/files',
+        destination: types.directory,
+        variables: { className: types.typeName, fileName: types.fileName, namespace: types.namespaceLabel, importSuffix: app.importSuffix, layout: layoutFor(), ...sharedImports(app, conventions, types.eventsFile) },
+        skip: (templatePath) => !templatePath.endsWith('.events.ts.template'),
+      },
+      { kind: 'shared' },
+    );
+  };
+}
+
+/**
+ * Where the contract has a part, if it has it: at its first payload declaration, which parts add
+ * in the order they were merged (before the event maps), else at its first event-map member.
+ */
+function partPosition(contract: ts.SourceFile, fragment: ts.SourceFile): number | undefined {
+  const maps = fragment.statements.filter(ts.isInterfaceDeclaration).filter((declaration) => findInterface(contract, declaration.name.text) && /(Client|Server)Events$/.test(declaration.name.text));
+  const payloads = fragment.statements
+    .filter((statement): statement is ts.InterfaceDeclaration | ts.TypeAliasDeclaration => ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement))
+    .filter((declaration) => !maps.includes(declaration as ts.InterfaceDeclaration))
+    .flatMap((declaration) => contract.statements.filter((statement) => (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) && statement.name.text === declaration.name.text));
+  const members = maps.flatMap((declaration) => {
+    const names = new Set(declaration.members.map((member) => member.name?.getText(fragment)));
+    return findInterface(contract, declaration.name.text)!.members.filter((member) => names.has(member.name?.getText(contract)));
+  });
+  const found = payloads.length > 0 ? payloads : members;
+  return found.length > 0 ? Math.min(...found.map((node) => node.getStart())) : undefined;
+}
+
+/**
+ * What a rerun of `gateway` leaves in the contract: the fresh render with the parts of the blocks
+ * the `existing` contract shows were merged in (rooms, presence…), merged in the order they were,
+ * on a scratch copy, exactly as the blocks' own runs merged them.
+ */
+export function contractWithParts(app: AppContext, conventions: Conventions, types: NamespaceTypes, rendered: string, existing: string): string {
+  const file = `${types.contractFile}.ts`.replace(/^\//, '');
+  const variables = partVariables(app, conventions, types);
+  const fragments = CONTRACT_PARTS.map((part) => parse(file, renderTemplate(part, variables)));
+  const existingSource = parse(file, existing);
+  const present = fragments
+    .map((fragment) => ({ fragment, position: partPosition(existingSource, fragment) }))
+    .filter((entry): entry is { fragment: ts.SourceFile; position: number } => entry.position !== undefined)
+    .sort((a, b) => a.position - b.position);
+  const scratch = new HostTree();
+  scratch.create(file, rendered);
+  for (const { fragment } of present) {
+    applyEdits(scratch, { logger: new logging.NullLogger() }, partEdit(parseSourceFile(scratch, file), fragment, types));
+  }
+  return scratch.readText(file);
+}
+
+/** Import specifier of a namespace's contract, as seen from `fromFile`. */
+export function contractImport(app: AppContext, types: NamespaceTypes, fromFile: string): string {
+  return relativeImport(fromFile, types.contractFile, app.importSuffix);
+}
