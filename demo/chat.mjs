@@ -137,7 +137,7 @@ try {
   if (SERVE) {
     // The page of test/e2e/browser.e2e.ts with the app's client, from an origin the app allows.
     const { bundleChatPage } = await import('../scripts/bundle-chat-page.mjs');
-    await bundleChatPage(path.join(ROOT, 'test/e2e/fixtures/browser/plain-client.ts'), path.join(workspace, 'page'));
+    await bundleChatPage(path.join(app, 'src/chat/chat.client.ts'), path.join(workspace, 'page'));
     site = await serveFolder(path.join(workspace, 'page'));
   }
   server = await apps.startApp(app, { JWT_SECRET: secret, REDIS_URL: process.env.REDIS_URL ?? '', ...(site ? { WS_CORS_ORIGINS: site.origin } : {}) });

@@ -19,8 +19,8 @@ import { type StaticSite, serveFolder } from '../support/static-site';
  * forms and reads what the page shows.
  */
 const FIXTURE = join(__dirname, 'fixtures/browser');
-/** The module the page imports as `chat-client`. */
-const clientFile = (_app: string) => join(FIXTURE, 'plain-client.ts');
+/** The module the page imports as `chat-client`: the client `feature chat` generated. */
+const clientFile = (app: string) => join(app, 'src/chat/chat.client.ts');
 const TRANSPORTS = ['polling', 'websocket'] as const;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
