@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT } from '../scripts/load-app-helpers.mjs';
+import { ROOT, loadTestSupport } from '../scripts/load-app-helpers.mjs';
 import { openSockets } from './connect-load.mjs';
 import { JWT_SECRET, apps, baselineApp, generatedApp, mustRun, ownRedis, signToken } from './runtime-apps.mjs';
 import { checkTarget, measureInRounds, percentile, printTable, processCpuMs, targetCell, writeResults } from './stats.mjs';
@@ -26,29 +26,12 @@ const IN_FLIGHT = 8;
  */
 const CPU_TARGET = 1.05;
 
-/** What a team writes: an HTTP endpoint that pushes a notification to every device of a user. */
-const NOTIFICATIONS_CONTROLLER = `import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ChatNotifier } from '../chat/chat.notifier.js';
-
-@Controller('notifications')
-export class NotificationsController {
-  constructor(private readonly notifier: ChatNotifier) {}
-
-  @Post()
-  @HttpCode(202)
-  async notify(@Body() body: { userId: string; message: string }) {
-    await this.notifier.toUser(body.userId, 'notification', {
-      type: 'order',
-      message: body.message,
-    });
-  }
-}
-`;
+const { NOTIFICATIONS_CONTROLLER, NOTIFICATIONS_CONTROLLER_FILE } = loadTestSupport('notifications-controller');
 
 /** The controller added as a team adds one: `nest g controller`, then its body written. */
 async function addNotificationsController(dir) {
   await mustRun(dir, path.join(dir, 'node_modules/.bin/nest'), ['g', 'controller', 'notifications', '--no-spec']);
-  writeFileSync(path.join(dir, 'src/notifications/notifications.controller.ts'), NOTIFICATIONS_CONTROLLER);
+  writeFileSync(path.join(dir, NOTIFICATIONS_CONTROLLER_FILE), NOTIFICATIONS_CONTROLLER);
 }
 
 const userOf = (index) => `user-${index}`;

@@ -87,24 +87,7 @@ async function refused(url, who, token) {
   say(`    ${who} ← connect_error ${error.message} ${JSON.stringify(error.data)}`);
 }
 
-/** What a team writes: an HTTP endpoint that pushes a notification to every device of a user. */
-const NOTIFICATIONS_CONTROLLER = `import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ChatNotifier } from '../chat/chat.notifier.js';
-
-@Controller('notifications')
-export class NotificationsController {
-  constructor(private readonly notifier: ChatNotifier) {}
-
-  @Post()
-  @HttpCode(202)
-  async notify(@Body() body: { userId: string; message: string }) {
-    await this.notifier.toUser(body.userId, 'notification', {
-      type: 'order',
-      message: body.message,
-    });
-  }
-}
-`;
+const { NOTIFICATIONS_CONTROLLER, NOTIFICATIONS_CONTROLLER_FILE } = loadTestSupport('notifications-controller');
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'realtime-demo-'));
 const app = path.join(workspace, 'chat-app');
@@ -126,7 +109,7 @@ try {
   await step('5. nest g controller notifications --no-spec (the team\'s own HTTP endpoint, which uses ChatNotifier)', app, path.join(ROOT, 'node_modules/.bin/nest'), [
     'g', 'controller', 'notifications', '--no-spec',
   ]);
-  writeFileSync(path.join(app, 'src/notifications/notifications.controller.ts'), NOTIFICATIONS_CONTROLLER);
+  writeFileSync(path.join(app, NOTIFICATIONS_CONTROLLER_FILE), NOTIFICATIONS_CONTROLLER);
   say('    src/notifications/notifications.controller.ts: POST /notifications calls ChatNotifier.toUser()');
 
   say('\n6. npm run build (the app\'s own nest build and strict tsconfig)');

@@ -152,3 +152,15 @@ export function namespaceServed(
   );
   return served.fallback;
 }
+
+/**
+ * The rerun check of a handler class beside a gateway (the room handler, presence): the class
+ * carries the gateway's guards and filters, so what a rerun leaves in `handlerFile` is the fresh
+ * render with the blocks its decorators apply (`expectedContent` of an owned policy).
+ */
+export function handlerExpectedContent(tree: Tree, app: AppContext, conventions: Conventions, handlerFile: string) {
+  return (path: string, rendered: string): string => {
+    const handler = path.endsWith(handlerFile) ? readGatewayClass(tree, handlerFile) : undefined;
+    return handler ? withBlocksApplied(app, path, rendered, blocksAppliedTo(handler, app, conventions), 'handler') : rendered;
+  };
+}

@@ -1,8 +1,8 @@
 import { SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
-import { findGateway, readGatewayClass } from '../../core/ast/gateways';
+import { findGateway } from '../../core/ast/gateways';
 import { registerInModule } from '../../core/ast/modules';
-import { applyGatewayDecorators, blocksAppliedTo, namespaceServed, withBlocksApplied } from '../../core/blocks';
+import { applyGatewayDecorators, handlerExpectedContent, namespaceServed } from '../../core/blocks';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { writeTemplates } from '../../core/generate';
@@ -47,11 +47,7 @@ export const presence = realtimeSchematic<PresenceOptions>((options, { app, conv
         kind: 'owned',
         force: options.force ?? false,
         format,
-        // On a rerun the presence handler carries the gateway's guards and filters: what this run leaves is this render with them.
-        expectedContent: (path, rendered) => {
-          const handler = path.endsWith(`${presenceFile}.ts`) ? readGatewayClass(tree, `${presenceFile}.ts`) : undefined;
-          return handler ? withBlocksApplied(app, path, rendered, blocksAppliedTo(handler, app, conventions), 'handler') : rendered;
-        },
+        expectedContent: handlerExpectedContent(tree, app, conventions, `${presenceFile}.ts`),
       },
     ),
     addContractPart(app, conventions, types, 'presence/contract/contract.ts.template'),

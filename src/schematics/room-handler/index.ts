@@ -1,10 +1,10 @@
 import { SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
-import { findGateway, readGatewayClass } from '../../core/ast/gateways';
+import { findGateway } from '../../core/ast/gateways';
 import { registerInModule } from '../../core/ast/modules';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
-import { applyGatewayDecorators, blocksAppliedTo, namespaceServed, withBlocksApplied } from '../../core/blocks';
+import { applyGatewayDecorators, handlerExpectedContent, namespaceServed } from '../../core/blocks';
 import { writeTemplates } from '../../core/generate';
 import { layoutFor } from '../../core/layout';
 import { addContractPart, gatewayTypes, namespaceTypes } from '../../core/contract';
@@ -48,11 +48,7 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app
         kind: 'owned',
         force: options.force ?? false,
         format,
-        // On a rerun the room handler carries the gateway's guards and filters: what this run leaves is this render with them.
-        expectedContent: (path, rendered) => {
-          const rooms = path.endsWith(`${roomsFile}.ts`) ? readGatewayClass(tree, `${roomsFile}.ts`) : undefined;
-          return rooms ? withBlocksApplied(app, path, rendered, blocksAppliedTo(rooms, app, conventions), 'handler') : rendered;
-        },
+        expectedContent: handlerExpectedContent(tree, app, conventions, `${roomsFile}.ts`),
       },
     ),
     addContractPart(app, conventions, types, 'room-handler/contract/contract.ts.template'),
