@@ -26,8 +26,13 @@ export function clientPiece(location: Pick<Location, 'className'>, file: string)
   return { name: `create${location.className}Client`, file };
 }
 
+/** The interface the client's factory returns: `createChatClient` → `ChatClient`. */
+export function clientInterface(client: ClassRef): string {
+  return client.name.replace(/^create/, '');
+}
+
 /** The gateway's typed client, when the app has it where `client` writes it. */
-export function existingClient(tree: Tree, location: Location): ClassRef | undefined {
+export function existingClient(tree: Tree, location: Pick<Location, 'directory' | 'fileName' | 'className'>): ClassRef | undefined {
   const file = `${location.directory}/${location.fileName}.client`;
   return tree.exists(`${file}.ts`) ? clientPiece(location, file) : undefined;
 }
@@ -114,13 +119,21 @@ export function refreshGatewaySpecs(
     { path: `${gatewayE2eFile(run.app, location)}.ts`, template: e2eSpecTemplate },
   ];
   for (const spec of specs.filter(({ path }) => tree.exists(path))) {
-    const current = tree.readText(spec.path);
-    const updated = render(spec.template, after);
-    if (current === updated) continue;
-    if (current === render(spec.template, before)) {
-      tree.overwrite(spec.path, updated);
-    } else {
-      context.logger.warn(`WARNING ${spec.path} was edited since it was generated, so it was left as it is: ${change.needs}`);
-    }
+    refreshGeneratedFile(tree, context, spec.path, { before: render(spec.template, before), after: render(spec.template, after) }, change.needs);
+  }
+}
+
+/**
+ * A generated file brought up to date after what it is generated from changed: still exactly as
+ * rendered `before`, it is rewritten as rendered `after`. A file the team has edited is theirs: it
+ * is left alone and named in a warning with what it now `needs`.
+ */
+export function refreshGeneratedFile(tree: Tree, context: SchematicContext, path: string, rendered: { before: string; after: string }, needs: string): void {
+  const current = tree.readText(path);
+  if (current === rendered.after) return;
+  if (current === rendered.before) {
+    tree.overwrite(path, rendered.after);
+  } else {
+    context.logger.warn(`WARNING ${path} was edited since it was generated, so it was left as it is: ${needs}`);
   }
 }

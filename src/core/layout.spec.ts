@@ -37,4 +37,15 @@ describe('layoutFor', () => {
     const text = `${layout.intersectionType(name, types)}\n`;
     expect(await nestNew(text)).toBe(text);
   });
+
+  it.each([
+    ['  ', 'async function connect', ['userId: string'], 'Promise<ChatClient>'],
+    ['  ', 'async function connect', ['userId: string'], 'Promise<NotificationCenterEventsClient>'],
+    ['  ', 'function nextNotification', ['client: NotificationCenterEventsClient'], 'Promise<unknown>'],
+    ['', 'export function connectAll', ['url: string', 'token: string', 'clientOptions: NotificationCenterEventsClientOptions'], 'void'],
+  ])('lays out the function header %s%s(%j) as Prettier does under the `nest new` config', async (indent, head, parameters, returnType) => {
+    const header = layout.functionHeader(indent, head, parameters, returnType);
+    const text = indent ? `describe('x', () => {\n${header}\n${indent}  return undefined;\n${indent}}\n});\n` : `${header}\n  return undefined;\n}\n`;
+    expect(await nestNew(text)).toBe(text);
+  });
 });

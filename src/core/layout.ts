@@ -13,6 +13,11 @@ export interface Layout {
   classHeader(className: string, interfaces: string[]): string;
   /** `export type X = A & B;`, broken after each `&` when it is too long. */
   intersectionType(name: string, types: string[]): string;
+  /**
+   * `function f(a: A): R {` at `indent` (`head` is what precedes the parameters, `async function f`),
+   * with one parameter a line when it is too long.
+   */
+  functionHeader(indent: string, head: string, parameters: string[], returnType: string): string;
 }
 
 /** Prettier's default print width, which `nest new`'s config keeps. */
@@ -49,6 +54,11 @@ export function layoutFor(_tree?: Tree): Layout {
       return fits(`export type ${name} = ${first} &`)
         ? `export type ${name} = ${[first, ...rest].join(' &\n  ')};`
         : `export type ${name} =\n  ${first} &\n${rest.map((type) => `    ${type}`).join(' &\n')};`;
+    },
+    functionHeader(indent, head, parameters, returnType) {
+      const oneLine = `${indent}${head}(${parameters.join(', ')}): ${returnType} {`;
+      if (fits(oneLine) || parameters.length === 0) return oneLine;
+      return `${indent}${head}(\n${parameters.map((parameter) => `${indent}  ${parameter},\n`).join('')}${indent}): ${returnType} {`;
     },
   };
 }

@@ -114,6 +114,44 @@ describe('client schematic', () => {
     expect(snapshotTree(tree)).toEqual(before);
   });
 
+  it.each([
+    ['with auth', { auth: { enabled: true } }],
+    ['without auth', {}],
+  ])("switches the notifier's generated e2e spec to the client, the same file whichever ran first: %s", async (_case, conventions) => {
+    const notifierFirst = withConventions(createAppTree('esm'), conventions);
+    await run('gateway', notifierFirst, { name: 'chat' });
+    await run('notifier', notifierFirst, { gateway: 'chat' });
+    expect(notifierFirst.readContent('/test/chat.notifier.e2e-spec.ts')).toContain("import { io, type Socket } from 'socket.io-client';");
+    const { warnings } = await run('client', notifierFirst, { gateway: 'chat' });
+    expect(warnings).toEqual([]);
+    const spec = notifierFirst.readContent('/test/chat.notifier.e2e-spec.ts');
+    expect(spec).not.toContain('socket.io-client');
+    expect(spec).toContain("import { createChatClient, type ChatClient } from '../src/chat/chat.client.js';");
+    expect(spec).toContain("const stop = client.on('notification', (notification) => {");
+
+    const clientFirst = withConventions(createAppTree('esm'), conventions);
+    await run('gateway', clientFirst, { name: 'chat' });
+    await run('client', clientFirst, { gateway: 'chat' });
+    await run('notifier', clientFirst, { gateway: 'chat' });
+    expect(snapshotTree(clientFirst)).toEqual(snapshotTree(notifierFirst));
+    // Reruns expect the spec on the client.
+    await run('notifier', clientFirst, { gateway: 'chat' });
+    await run('client', clientFirst, { gateway: 'chat' });
+    expect(snapshotTree(clientFirst)).toEqual(snapshotTree(notifierFirst));
+  });
+
+  it("leaves a notifier e2e spec the team edited alone, and says what it needs", async () => {
+    const { tree } = await run('gateway', createAppTree('esm'), { name: 'chat' });
+    await run('notifier', tree, { gateway: 'chat' });
+    const edited = `${tree.readContent('/test/chat.notifier.e2e-spec.ts')}// ours\n`;
+    tree.overwrite('/test/chat.notifier.e2e-spec.ts', edited);
+    const { warnings } = await run('client', tree, { gateway: 'chat' });
+    expect(warnings).toEqual([
+      'WARNING test/chat.notifier.e2e-spec.ts was edited since it was generated, so it was left as it is: connect through createChatClient from src/chat/chat.client.ts, or leave it on socket.io-client as it is.',
+    ]);
+    expect(tree.readContent('/test/chat.notifier.e2e-spec.ts')).toBe(edited);
+  });
+
   it('leaves an e2e spec the team edited alone, and says what it needs', async () => {
     const { tree } = await run('gateway', createAppTree('esm'), { name: 'chat' });
     tree.overwrite('/test/chat.gateway.e2e-spec.ts', `${tree.readContent('/test/chat.gateway.e2e-spec.ts')}// ours\n`);

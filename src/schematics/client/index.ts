@@ -7,6 +7,7 @@ import { addDependencies } from '../../core/dependencies';
 import { writeTemplates } from '../../core/generate';
 import { clientPiece, refreshGatewaySpecs } from '../../core/gateway-files';
 import { layoutFor } from '../../core/layout';
+import { refreshNotifierSpec } from '../../core/notifier-files';
 import { resolveLocation } from '../../core/naming';
 import { realtimeSchematic } from '../../core/run';
 import type { ClientOptions } from './schema';
@@ -40,20 +41,24 @@ export const client = realtimeSchematic<ClientOptions>((options, run) => (tree: 
     layout: layoutFor(tree),
   };
   const blocks = blocksAppliedTo(gateway, app, conventions);
+  const generated = clientPiece(location, clientFile);
   const specFileSuffix = options.specFileSuffix ?? 'spec';
 
   return chain([
     writeTemplates({ folder: 'client/files', destination: directory, variables }, { kind: 'owned', force: options.force ?? false, format }),
     // The gateway's e2e spec connects through its own namespace's client (`chat.client.ts` for `chat.gateway.ts`).
+    // So does the e2e spec of its notifier (`chat.notifier.ts`).
     location.fileName !== types.fileName
       ? noop()
-      : (after: Tree) =>
-      refreshGatewaySpecs(after, context, run, gateway, {
-        before: { ...blocks, client: undefined },
-        after: { ...blocks, client: clientPiece(location, clientFile) },
-        specFileSuffix,
-        needs: `connect through create${location.className}Client from ${clientFile}.ts, or leave it on socket.io-client as it is.`,
-      }),
+      : (after: Tree) => {
+          refreshGatewaySpecs(after, context, run, gateway, {
+            before: { ...blocks, client: undefined },
+            after: { ...blocks, client: generated },
+            specFileSuffix,
+            needs: `connect through ${generated.name} from ${clientFile}.ts, or leave it on socket.io-client as it is.`,
+          });
+          refreshNotifierSpec(after, context, run, gateway, generated);
+        },
     addDependencies([{ name: 'socket.io-client', dev: true }]),
   ]);
 });

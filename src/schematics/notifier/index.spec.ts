@@ -196,13 +196,16 @@ describe('notifier schematic', () => {
   });
 
   it.each([
-    ['chat', {}],
-    ['admin/notification-center-events', { auth: { enabled: true }, rooms: { enabled: true } }],
-    ['chat', { auth: { enabled: true }, adapter: { kind: 'sharded' } }],
-  ])('writes files that Prettier (the Nest default config) leaves unchanged, for %j with conventions %j', async (name, conventions) => {
+    ['chat', {}, false],
+    ['admin/notification-center-events', { auth: { enabled: true }, rooms: { enabled: true } }, false],
+    ['chat', { auth: { enabled: true }, adapter: { kind: 'sharded' } }, false],
+    ['chat', {}, true],
+    ['admin/notification-center-events', { auth: { enabled: true }, rooms: { enabled: true } }, true],
+  ])('writes files that Prettier (the Nest default config) leaves unchanged, for %j with conventions %j (typed client: %j)', async (name, conventions, withClient) => {
     const prettier = await import('prettier');
     const tree = await appWithChat(conventions);
     await run('gateway', tree, { name });
+    if (withClient) await run('client', tree, { gateway: name });
     const existing = new Set(tree.files);
     const { tree: result } = await run('notifier', tree, { name });
     const options = JSON.parse(result.readContent('/.prettierrc'));
