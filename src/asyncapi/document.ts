@@ -30,10 +30,11 @@ export function asyncApiDocument(sources: AppSources, info: DocumentInfo, warn: 
   const ids = new Set<string>();
   for (const namespace of namespaces) {
     const id = uniqueId(namespace.name === '' ? 'main' : namespace.name, ids);
-    channels[id] = namespaceChannel(namespace);
+    const keys = eventKeys(namespace);
+    channels[id] = namespaceChannel(namespace, keys);
     const roomsId = namespace.hasRooms ? uniqueId(`${id}-rooms`, ids) : undefined;
-    if (roomsId) channels[roomsId] = roomsChannel(schemas, namespace);
-    Object.assign(operations, namespaceOperations(namespace, id, roomsId));
+    if (roomsId) channels[roomsId] = roomsChannel(schemas, namespace, keys);
+    Object.assign(operations, namespaceOperations(namespace, keys, id, roomsId));
   }
   const secured = namespaces.some((namespace) => namespace.authenticated);
   return {
@@ -58,14 +59,14 @@ function address(namespace: NamespaceApi): string {
   return `/${namespace.name}`;
 }
 
-function namespaceChannel(namespace: NamespaceApi): Record<string, unknown> {
+function namespaceChannel(namespace: NamespaceApi, keys: EventKeys): Record<string, unknown> {
   const messages: Record<string, unknown> = {};
   for (const event of namespace.clientEvents) {
-    messages[messageKey('client', event.name)] = message(event.name, event.payload, event.description, `${event.name} (client → server)`);
-    if (event.reply) messages[messageKey('ack', event.name)] = message(event.name, event.reply, `What the acknowledgement callback of \`${event.name}\` receives.`, `${event.name} acknowledgement`);
+    messages[keys.message('client', event.name)] = message(event.name, event.payload, event.description, `${event.name} (client → server)`);
+    if (event.reply) messages[keys.message('ack', event.name)] = message(event.name, event.reply, `What the acknowledgement callback of \`${event.name}\` receives.`, `${event.name} acknowledgement`);
   }
   for (const event of namespace.serverEvents.filter((item) => !item.room)) {
-    messages[messageKey('server', event.name)] = message(event.name, event.payload, event.description, `${event.name} (server → client)`);
+    messages[keys.message('server', event.name)] = message(event.name, event.payload, event.description, `${event.name} (server → client)`);
   }
   const connect = namespace.name === '' ? 'io(url)' : `io(url + '${address(namespace)}')`;
   const refusal = namespace.authenticated ? ' The connection is refused without a valid JWT (`connect_error` with message `Unauthorized`).' : '';
@@ -77,9 +78,9 @@ function namespaceChannel(namespace: NamespaceApi): Record<string, unknown> {
   };
 }
 
-function roomsChannel(schemas: Schemas, namespace: NamespaceApi): Record<string, unknown> {
+function roomsChannel(schemas: Schemas, namespace: NamespaceApi, keys: EventKeys): Record<string, unknown> {
   const events = namespace.serverEvents.filter((event) => event.room);
-  const messages = Object.fromEntries(events.map((event) => [messageKey('server', event.name), message(event.name, event.payload, event.description, `${event.name} (server → room members)`)]));
+  const messages = Object.fromEntries(events.map((event) => [keys.message('server', event.name), message(event.name, event.payload, event.description, `${event.name} (server → room members)`)]));
   // Every room event names its room: the parameter's value is read from there.
   const payloadsNameRoom = events.length > 0 && events.every((event) => hasProperty(schemas, event.payload, 'room'));
   return {
@@ -96,29 +97,29 @@ function roomsChannel(schemas: Schemas, namespace: NamespaceApi): Record<string,
   };
 }
 
-function namespaceOperations(namespace: NamespaceApi, id: string, roomsId: string | undefined): Record<string, unknown> {
+function namespaceOperations(namespace: NamespaceApi, keys: EventKeys, id: string, roomsId: string | undefined): Record<string, unknown> {
   const operations: Record<string, unknown> = {};
   const security = namespace.authenticated ? { security: [{ $ref: `#/components/securitySchemes/${SECURITY_SCHEME}` }] } : {};
   for (const event of namespace.clientEvents) {
     const channel = { $ref: `#/channels/${id}` };
-    operations[`${id}.receive.${safe(event.name)}`] = {
+    operations[`${id}.receive.${keys.event(event.name)}`] = {
       action: 'receive',
       channel,
       title: `Receive ${event.name}`,
       description: [event.handlerDescription, `Handled by \`${event.handledBy}\`.`].filter(Boolean).join(' '),
       ...security,
-      messages: [{ $ref: `#/channels/${id}/messages/${messageKey('client', event.name)}` }],
-      ...(event.reply ? { reply: { channel, messages: [{ $ref: `#/channels/${id}/messages/${messageKey('ack', event.name)}` }] } } : {}),
+      messages: [{ $ref: `#/channels/${id}/messages/${keys.message('client', event.name)}` }],
+      ...(event.reply ? { reply: { channel, messages: [{ $ref: `#/channels/${id}/messages/${keys.message('ack', event.name)}` }] } } : {}),
     };
   }
   for (const event of namespace.serverEvents) {
     const channelId = event.room && roomsId ? roomsId : id;
-    operations[`${channelId}.send.${safe(event.name)}`] = {
+    operations[`${channelId}.send.${keys.event(event.name)}`] = {
       action: 'send',
       channel: { $ref: `#/channels/${channelId}` },
       title: `Send ${event.name}`,
       ...security,
-      messages: [{ $ref: `#/channels/${channelId}/messages/${messageKey('server', event.name)}` }],
+      messages: [{ $ref: `#/channels/${channelId}/messages/${keys.message('server', event.name)}` }],
     };
   }
   return operations;
@@ -144,9 +145,20 @@ function hasProperty(schemas: Schemas, schema: JsonSchema, property: string): bo
   return properties !== undefined && property in properties;
 }
 
-/** `client.message`, `ack.message`, `server.message`: one key per direction, since a client and a server event may share a name. */
-function messageKey(direction: 'client' | 'ack' | 'server', event: string): string {
-  return `${direction}.${safe(event)}`;
+/** The keys of a namespace's events in the document: event names made safe, and still one key per event. */
+interface EventKeys {
+  /** `message`; of `a:b` and `a_b`, the first in sorted order gets `a_b`, the other `a_b2`. */
+  event(name: string): string;
+  /** `client.message`, `ack.message`, `server.message`: one key per direction, since a client and a server event may share a name. */
+  message(direction: 'client' | 'ack' | 'server', name: string): string;
+}
+
+function eventKeys(namespace: NamespaceApi): EventKeys {
+  const names = [...new Set([...namespace.clientEvents, ...namespace.serverEvents].map((event) => event.name))].sort(compare);
+  const taken = new Set<string>();
+  const keys = new Map(names.map((name) => [name, uniqueId(name, taken)]));
+  const event = (name: string) => keys.get(name) ?? safe(name);
+  return { event, message: (direction, name) => `${direction}.${event(name)}` };
 }
 
 /** Event and namespace names in keys and JSON pointers: letters, digits, `_`, `-` and `.` only. */

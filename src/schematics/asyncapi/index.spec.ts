@@ -115,6 +115,40 @@ describe('asyncapi schematic', () => {
     // feature writes some twenty files, and the parser loads its rulesets on first use.
   }, 30_000);
 
+  it('keeps events whose names read the same once made safe for keys (`a:b`, `a_b`) apart, the same way on every run', async () => {
+    const tree = createAppTree('cjs');
+    tree.create(
+      '/src/lobby.gateway.ts',
+      ts`
+        import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+
+        @WebSocketGateway()
+        export class LobbyGateway {
+          @SubscribeMessage('a_b')
+          underscore(@MessageBody() payload: { u: number }): { u: number } {
+            return payload;
+          }
+
+          @SubscribeMessage('a:b')
+          colon(@MessageBody() payload: { c: string }): { c: string } {
+            return payload;
+          }
+        }
+      `,
+    );
+    const { tree: result } = await run('asyncapi', tree);
+    const text = result.readContent('/asyncapi.json');
+    expect(await parserErrors(text)).toEqual([]);
+    const document = documentOf(result);
+    expect(operationsOf(document)).toEqual(['main receive a:b', 'main receive a_b']);
+    expect(Object.keys(document.operations).sort()).toEqual(['main.receive.a_b', 'main.receive.a_b2']);
+    expect(payloadOf(document, 'main', 'client.a_b')).toEqual({ type: 'object', properties: { c: { type: 'string' } }, required: ['c'] });
+    expect(payloadOf(document, 'main', 'ack.a_b2')).toEqual({ type: 'object', properties: { u: { type: 'number' } }, required: ['u'] });
+    const before = snapshotTree(result);
+    await run('asyncapi', result);
+    expect(snapshotTree(result)).toEqual(before);
+  });
+
   it('documents a gateway without rooms or auth, and the main namespace, as their own channels without security', async () => {
     const { tree: withChat } = await run('gateway', withConventions(createAppTree('cjs'), { rooms: { enabled: false } }), { name: 'chat' });
     withChat.create(
