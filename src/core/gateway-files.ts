@@ -4,6 +4,7 @@ import { AppContext } from './app-context';
 import { GatewayClass } from './ast/gateways';
 import { GatewayBlocks } from './blocks';
 import { Conventions } from './conventions';
+import { formatAsCreated } from './format';
 import { renderTemplate } from './generate';
 import { layoutFor } from './layout';
 import { Location, relativeImport, resolveLocation } from './naming';
@@ -97,13 +98,13 @@ function generatedLocation(app: AppContext, gateway: GatewayClass): Location | u
  * for the blocks applied `before` is rewritten for the blocks applied `after`. A spec the team has
  * edited is theirs: it is left alone and named in a warning with what it now needs.
  */
-export function refreshGatewaySpecs(
+export async function refreshGatewaySpecs(
   tree: Tree,
   context: SchematicContext,
   run: RunContext,
   gateway: GatewayClass,
   change: { before: GatewayBlocks; after: GatewayBlocks; specFileSuffix: string; needs: string },
-): void {
+): Promise<void> {
   const location = generatedLocation(run.app, gateway);
   if (!location) return;
   // The client is no decorator: the blocks read from the gateway do not say, the app's files do.
@@ -119,19 +120,28 @@ export function refreshGatewaySpecs(
     { path: `${gatewayE2eFile(run.app, location)}.ts`, template: e2eSpecTemplate },
   ];
   for (const spec of specs.filter(({ path }) => tree.exists(path))) {
-    refreshGeneratedFile(tree, context, spec.path, { before: render(spec.template, before), after: render(spec.template, after) }, change.needs);
+    await refreshGeneratedFile(tree, context, run, spec.path, { before: render(spec.template, before), after: render(spec.template, after) }, change.needs);
   }
 }
 
 /**
  * A generated file brought up to date after what it is generated from changed: still exactly as
- * rendered `before`, it is rewritten as rendered `after`. A file the team has edited is theirs: it
- * is left alone and named in a warning with what it now `needs`.
+ * rendered `before` (or as the app's Prettier config formatted that at the end of the run that wrote
+ * it), it is rewritten as rendered `after`, which this run's formatting then formats the same way. A
+ * file the team has edited is theirs: it is left alone and named in a warning with what it now `needs`.
  */
-export function refreshGeneratedFile(tree: Tree, context: SchematicContext, path: string, rendered: { before: string; after: string }, needs: string): void {
+export async function refreshGeneratedFile(
+  tree: Tree,
+  context: SchematicContext,
+  run: RunContext,
+  path: string,
+  rendered: { before: string; after: string },
+  needs: string,
+): Promise<void> {
   const current = tree.readText(path);
-  if (current === rendered.after) return;
-  if (current === rendered.before) {
+  const isRendered = async (text: string) => current === text || current === (await formatAsCreated(path, text, { format: run.format }));
+  if (await isRendered(rendered.after)) return;
+  if (await isRendered(rendered.before)) {
     tree.overwrite(path, rendered.after);
   } else {
     context.logger.warn(`WARNING ${path} was edited since it was generated, so it was left as it is: ${needs}`);

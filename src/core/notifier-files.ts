@@ -107,7 +107,7 @@ export function notifierFiles(
  * (`chat.notifier.ts` beside `chat.gateway.ts`), as `notifier` generated it, connects through the
  * client; one the team has edited is left alone, with a warning.
  */
-export function refreshNotifierSpec(tree: Tree, context: SchematicContext, run: RunContext, gateway: GatewayClass, client: ClassRef): void {
+export async function refreshNotifierSpec(tree: Tree, context: SchematicContext, run: RunContext, gateway: GatewayClass, client: ClassRef): Promise<void> {
   // Quiet: a namespace that is not a string literal was reported when the notifier was written.
   const files = notifierFiles(tree, { logger: new logging.NullLogger() }, run, gateway, {});
   const path = `${files.e2eFile}.ts`;
@@ -116,7 +116,7 @@ export function refreshNotifierSpec(tree: Tree, context: SchematicContext, run: 
     const spec = files.e2eSpec(withClient);
     return renderTemplate(spec.template, spec.variables);
   };
-  refreshGeneratedFile(tree, context, path, { before: render(undefined), after: render(client) }, `connect through ${client.name} from ${client.file}.ts, or leave it on socket.io-client as it is.`);
+  await refreshGeneratedFile(tree, context, run, path, { before: render(undefined), after: render(client) }, `connect through ${client.name} from ${client.file}.ts, or leave it on socket.io-client as it is.`);
 }
 
 /** The folders the gateway's e2e spec mirrors: the gateway's folder under the source root, without its own `<name>/`. */

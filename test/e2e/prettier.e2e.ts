@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AppKind } from '../support/app-recipes';
 import { createTestApp, removeTestApp } from '../support/apps';
 import { run } from '../support/processes';
@@ -132,7 +131,7 @@ describe('Prettier configs in a nest12-esm app: edited files, the nest new defau
     const files = await generate(app);
     await generate(nestNew);
 
-    // Edited exactly as in an app with the `nest new` config, where no file is formatted.
+    // Edited exactly as in an app with the `nest new` config, which our insertions follow.
     const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
     for (const file of ['src/app.module.ts', 'src/main.ts']) {
       expect({ file, text: read(app, file) }).toEqual({ file, text: read(nestNew, file) });
@@ -157,25 +156,42 @@ describe('Prettier configs in a nest12-esm app: edited files, the nest new defau
     expect(readFileSync(join(app, 'src/chat/chat.gateway.ts'), 'utf8')).toMatch(/^\t@SubscribeMessage\('message'\)$/m);
   });
 
-  it('in the `nest new` default app the generated files are clean and Prettier never formatted one', async () => {
+  it('in the `nest new` default app, a long feature name: the lines it pushes past 80 columns are formatted, so every file passes prettier --check', async () => {
     const app = await newApp();
-    // The Prettier our installed package loads: its printers (estree prints TypeScript and JSON)
-    // are replaced by a module that throws, so a single formatted file fails the run. Renamed, not
-    // edited: node_modules is hard-linked to the cached template app.
-    const prettierDir = dirname(createRequire(join(app, 'node_modules/realtime-schematics/package.json')).resolve('prettier/package.json'));
-    const printer = join(prettierDir, 'plugins/estree.mjs');
-    renameSync(printer, `${printer}.real`);
-    writeFileSync(printer, "throw new Error('Prettier printed a file');\n");
-    let files: string[];
-    try {
-      files = await generate(app);
-    } finally {
-      rmSync(printer);
-      renameSync(`${printer}.real`, printer);
-    }
-    expect(files).toEqual(expect.arrayContaining(['realtime.json', 'src/chat/chat.gateway.ts', 'src/app.module.ts', 'src/main.ts']));
+    await succeed(app, appBin(app, 'realtime-schematics'), ['init', '--skip-install']);
+    // init turns every block on: the gateway, rooms, presence and notifier have lines that grow with the name.
+    const feature = await succeed(app, appBin(app, 'realtime-schematics'), ['feature', 'customer-support-conversations']);
+    const files = written(feature.stdout);
+    expect(files).toEqual(expect.arrayContaining(['src/customer-support-conversations/customer-support-conversations.notifier.ts', 'src/app.module.ts']));
     const check = await prettierCheck(app, files);
     expect({ code: check.code, output: check.stdout + check.stderr }).toEqual({ code: 0, output: expect.stringContaining('All matched files use Prettier code style!') });
+    // The notifier's logger line is 83 columns as the template writes it.
+    expect(readFileSync(join(app, 'src/customer-support-conversations/customer-support-conversations.notifier.ts'), 'utf8')).toContain(
+      '  private readonly logger = new Logger(\n    CustomerSupportConversationsNotifier.name,\n  );\n',
+    );
+
+    const before = await fileSnapshot(app);
+    const rerun = await succeed(app, appBin(app, 'realtime-schematics'), ['feature', 'customer-support-conversations']);
+    expect(rerun.stdout).toContain('Nothing to be done.');
+    expect(await fileSnapshot(app)).toEqual(before);
+  });
+
+  it('a later run brings a formatted generated spec up to date: `client` puts the e2e specs of a tab-indented app on the typed client', async () => {
+    const app = await newApp();
+    writeFileSync(join(app, '.prettierrc'), 'singleQuote: true\nuseTabs: true\n');
+    await succeed(app, appBin(app, 'prettier'), ['--write', 'src', 'test']);
+    await succeed(app, appBin(app, 'realtime-schematics'), ['init', '--skip-install']);
+    const conventions = JSON.parse(readFileSync(join(app, 'realtime.json'), 'utf8'));
+    writeFileSync(join(app, 'realtime.json'), JSON.stringify({ ...conventions, client: { ...conventions.client, enabled: false } }, null, 2) + '\n');
+    await succeed(app, appBin(app, 'realtime-schematics'), ['feature', 'chat']);
+    const specs = ['test/chat.gateway.e2e-spec.ts', 'test/chat.notifier.e2e-spec.ts'];
+    for (const spec of specs) expect(readFileSync(join(app, spec), 'utf8')).toMatch(/^\t+.*io\(/m);
+
+    const client = await succeed(app, appBin(app, 'realtime-schematics'), ['client', 'chat']);
+    expect(client.stdout + client.stderr).not.toContain('WARNING');
+    expect(written(client.stdout)).toEqual(expect.arrayContaining(['src/chat/chat.client.ts', ...specs]));
+    for (const spec of specs) expect(readFileSync(join(app, spec), 'utf8')).toContain('createChatClient');
+    expect((await prettierCheck(app, written(client.stdout))).code).toBe(0);
   });
 
   it.each([

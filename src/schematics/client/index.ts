@@ -50,14 +50,14 @@ export const client = realtimeSchematic<ClientOptions>((options, run) => (tree: 
     // So does the e2e spec of its notifier (`chat.notifier.ts`).
     location.fileName !== types.fileName
       ? noop()
-      : (after: Tree) => {
-          refreshGatewaySpecs(after, context, run, gateway, {
+      : async (after: Tree) => {
+          await refreshGatewaySpecs(after, context, run, gateway, {
             before: { ...blocks, client: undefined },
             after: { ...blocks, client: generated },
             specFileSuffix,
             needs: `connect through ${generated.name} from ${clientFile}.ts, or leave it on socket.io-client as it is.`,
           });
-          refreshNotifierSpec(after, context, run, gateway, generated);
+          await refreshNotifierSpec(after, context, run, gateway, generated);
         },
     addDependencies([{ name: 'socket.io-client', dev: true }]),
   ]);

@@ -33,12 +33,12 @@ export const wsFilter = realtimeSchematic<WsFilterOptions>((options, run) => (tr
  * namespace (global filters never reach gateways), and the gateway's generated specs brought up to date.
  */
 function applyFilterToGateway(run: RunContext, gatewayName: string, filter: FilterPiece, specFileSuffix: string): Rule {
-  return (tree: Tree, context: SchematicContext) => {
+  return async (tree: Tree, context: SchematicContext) => {
     const { app } = run;
     const gateway = findGateway(tree, app.sourceRoot, gatewayName);
     const before = blocksAppliedTo(gateway, app, run.conventions);
     applyEdits(tree, context, combineEdits(...[gateway, ...findNamespaceHandlers(tree, gateway)].map((handler) => filterEdit(app, handler, filter))));
-    refreshGatewaySpecs(tree, context, run, gateway, {
+    await refreshGatewaySpecs(tree, context, run, gateway, {
       before,
       after: { ...before, filter },
       specFileSuffix,

@@ -36,7 +36,7 @@ export const wsGuard = realtimeSchematic<WsGuardOptions>((options, run) => (tree
  * generated specs brought up to date.
  */
 function applyAuthToGateway(run: RunContext, gatewayName: string, auth: AuthPiece, options: { skipImport: boolean; specFileSuffix: string }): Rule {
-  return (tree: Tree, context: SchematicContext) => {
+  return async (tree: Tree, context: SchematicContext) => {
     const { app } = run;
     const gateway = findGateway(tree, app.sourceRoot, gatewayName);
     const before = blocksAppliedTo(gateway, app, run.conventions);
@@ -50,7 +50,7 @@ function applyAuthToGateway(run: RunContext, gatewayName: string, auth: AuthPiec
         ...findNamespaceHandlers(tree, gateway).map((handler) => guardEdit(app, handler, auth, 'handler', rateLimit)),
       ),
     );
-    refreshGatewaySpecs(tree, context, run, gateway, {
+    await refreshGatewaySpecs(tree, context, run, gateway, {
       before,
       after: { ...before, auth },
       specFileSuffix: options.specFileSuffix,
