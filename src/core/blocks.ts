@@ -6,6 +6,7 @@ import { Edit, combineEdits } from './ast/edits';
 import { GatewayClass, addClassDecoratorArgument, addHandshakeMiddleware, classDecoratorArguments, hasClassDecoratorArgument, readGatewayClass } from './ast/gateways';
 import { importPosition } from './ast/imports';
 import { Conventions } from './conventions';
+import { writeTemplates } from './generate';
 import { AuthPiece, ClassRef, FilterPiece, RateLimitPiece, authPiece, filterPiece, importFrom, rateLimitPiece } from './pieces';
 
 /**
@@ -154,11 +155,26 @@ export function namespaceServed(
 }
 
 /**
- * The rerun check of a handler class beside a gateway (the room handler, presence): the class
- * carries the gateway's guards and filters, so what a rerun leaves in `handlerFile` is the fresh
- * render with the blocks its decorators apply (`expectedContent` of an owned policy).
+ * The files of a handler class beside a gateway (the room handler, presence) from its template
+ * folder, as owned files; its unit spec is left out when `spec` is off. The class carries the
+ * gateway's guards and filters (`applyGatewayDecorators`), which a rerun's check expects in it.
  */
-export function handlerExpectedContent(tree: Tree, app: AppContext, conventions: Conventions, handlerFile: string) {
+export function writeHandlerFiles(
+  tree: Tree,
+  run: { app: AppContext; conventions: Conventions; format: boolean },
+  files: { folder: string; directory: string; handlerFile: string; variables: Record<string, unknown>; spec: boolean; force: boolean },
+): Rule {
+  return writeTemplates(
+    { folder: files.folder, destination: files.directory, variables: files.variables, skip: (path) => !files.spec && path.includes('__specFileSuffix__') },
+    { kind: 'owned', force: files.force, format: run.format, expectedContent: handlerExpectedContent(tree, run.app, run.conventions, `${files.handlerFile}.ts`) },
+  );
+}
+
+/**
+ * The rerun check of a handler class: what a rerun leaves in `handlerFile` is the fresh render with
+ * the blocks its decorators apply (`expectedContent` of an owned policy).
+ */
+function handlerExpectedContent(tree: Tree, app: AppContext, conventions: Conventions, handlerFile: string) {
   return (path: string, rendered: string): string => {
     const handler = path.endsWith(handlerFile) ? readGatewayClass(tree, handlerFile) : undefined;
     return handler ? withBlocksApplied(app, path, rendered, blocksAppliedTo(handler, app, conventions), 'handler') : rendered;

@@ -2,10 +2,9 @@ import { SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics'
 import { posix } from 'node:path';
 import { findGateway } from '../../core/ast/gateways';
 import { registerInModule } from '../../core/ast/modules';
-import { applyGatewayDecorators, handlerExpectedContent, namespaceServed } from '../../core/blocks';
+import { applyGatewayDecorators, namespaceServed, writeHandlerFiles } from '../../core/blocks';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
-import { writeTemplates } from '../../core/generate';
 import { layoutFor } from '../../core/layout';
 import { addContractPart, gatewayTypes } from '../../core/contract';
 import { relativeImport, resolveLocation } from '../../core/naming';
@@ -14,7 +13,8 @@ import { sharedImports, sharedPresenceImport, sharedRedisImport, writeSharedPres
 import type { PresenceOptions } from './schema';
 
 /** Presence for a gateway's namespace, beside it: `presence chat` serves gateway `chat`, as `presence --gateway chat` does. */
-export const presence = realtimeSchematic<PresenceOptions>((options, { app, conventions, format }) => (tree: Tree, context: SchematicContext) => {
+export const presence = realtimeSchematic<PresenceOptions>((options, run) => (tree: Tree, context: SchematicContext) => {
+  const { app, conventions } = run;
   const location = resolveLocation(options.name ?? options.gateway, { sourceRoot: app.sourceRoot, flat: true });
   const gateway = findGateway(tree, app.sourceRoot, options.gateway ?? options.name!);
   const directory = posix.dirname(gateway.path);
@@ -41,15 +41,7 @@ export const presence = realtimeSchematic<PresenceOptions>((options, { app, conv
     writeSharedSocket(app, conventions),
     writeSharedRedis(app, conventions),
     writeSharedPresence(app, conventions),
-    writeTemplates(
-      { folder: 'presence/files', destination: directory, variables, skip: (path) => !spec && path.includes('__specFileSuffix__') },
-      {
-        kind: 'owned',
-        force: options.force ?? false,
-        format,
-        expectedContent: handlerExpectedContent(tree, app, conventions, `${presenceFile}.ts`),
-      },
-    ),
+    writeHandlerFiles(tree, run, { folder: 'presence/files', directory, handlerFile: presenceFile, variables, spec, force: options.force ?? false }),
     addContractPart(app, conventions, types, 'presence/contract/contract.ts.template'),
     options.skipImport
       ? noop()

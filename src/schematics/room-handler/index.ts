@@ -4,8 +4,7 @@ import { findGateway } from '../../core/ast/gateways';
 import { registerInModule } from '../../core/ast/modules';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
-import { applyGatewayDecorators, handlerExpectedContent, namespaceServed } from '../../core/blocks';
-import { writeTemplates } from '../../core/generate';
+import { applyGatewayDecorators, namespaceServed, writeHandlerFiles } from '../../core/blocks';
 import { layoutFor } from '../../core/layout';
 import { addContractPart, gatewayTypes, namespaceTypes } from '../../core/contract';
 import { relativeImport, resolveLocation } from '../../core/naming';
@@ -13,7 +12,8 @@ import { realtimeSchematic } from '../../core/run';
 import { sharedImports, writeSharedSocket } from '../../core/shared';
 import type { RoomHandlerOptions } from './schema';
 
-export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app, conventions, format }) => (tree: Tree, context: SchematicContext) => {
+export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, run) => (tree: Tree, context: SchematicContext) => {
+  const { app, conventions } = run;
   const location = resolveLocation(options.name, { path: options.path, sourceRoot: app.sourceRoot, flat: pick(options.flat, conventions.flat) });
   const gateway = options.gateway ? findGateway(tree, app.sourceRoot, options.gateway) : undefined;
   const directory = gateway ? posix.dirname(gateway.path) : location.directory;
@@ -42,15 +42,7 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, { app
 
   return chain([
     writeSharedSocket(app, conventions),
-    writeTemplates(
-      { folder: 'room-handler/files', destination: directory, variables, skip: (path) => !spec && path.includes('__specFileSuffix__') },
-      {
-        kind: 'owned',
-        force: options.force ?? false,
-        format,
-        expectedContent: handlerExpectedContent(tree, app, conventions, `${roomsFile}.ts`),
-      },
-    ),
+    writeHandlerFiles(tree, run, { folder: 'room-handler/files', directory, handlerFile: roomsFile, variables, spec, force: options.force ?? false }),
     addContractPart(app, conventions, types, 'room-handler/contract/contract.ts.template'),
     options.skipImport ? noop() : register(`${location.className}Rooms`, roomsFile),
     options.skipImport ? noop() : register(`${location.className}RoomPolicy`, `${directory}/${location.fileName}.room-policy`),
