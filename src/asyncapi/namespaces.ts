@@ -112,10 +112,7 @@ function readNamespace(
     const emitted = emits.get(name);
     // A room event: every emit of it names a room (`.to(room)`, `.in(room)`) in a namespace with a room handler.
     const room = hasRooms && emitted !== undefined && emitted.toRoom.every(Boolean);
-    if (mapped) {
-      const [payload] = mapped.parameters;
-      return { name, payload: payload ? schemas.type(mapped.file, payload.type) : {}, description: mapped.description, room };
-    }
+    if (mapped) return { name, payload: listenerArguments(schemas, mapped.file, mapped.parameters), description: mapped.description, room };
     // Emitted without a typed socket: typed from the emitted variable's annotation, if it has one.
     const { emitter, payload, filter } = emitted!;
     return {
@@ -126,6 +123,28 @@ function readNamespace(
     };
   });
   return { name: namespace.name, gateways: [...new Set(namespace.gateways.map((gateway) => gateway.name))], clientEvents, serverEvents, hasRooms, authenticated: namespace.authenticated };
+}
+
+/**
+ * What a server event's listener receives, from its signature in the event map: its one argument;
+ * several arguments (socket.io passes each to the listener) as an array of them in order, whose
+ * rest parameter, if any, gives the items after them.
+ */
+function listenerArguments(schemas: Schemas, file: CheckedFile, parameters: readonly ts.ParameterDeclaration[]): JsonSchema {
+  const [first] = parameters;
+  if (!first) return {};
+  if (parameters.length === 1 && !first.dotDotDotToken) return schemas.type(file, first.type);
+  const fixed = parameters.filter((parameter) => !parameter.dotDotDotToken);
+  const rest = parameters.find((parameter) => parameter.dotDotDotToken);
+  const names = parameters.map((parameter) => (ts.isIdentifier(parameter.name) ? `${parameter.dotDotDotToken ? '...' : ''}${parameter.name.text}` : '…')).join(', ');
+  const required = fixed.filter((parameter) => !parameter.questionToken && !parameter.initializer).length;
+  return {
+    type: 'array',
+    description: `The listener's arguments, in order (${names}).`,
+    items: fixed.map((parameter) => schemas.type(file, parameter.type)),
+    ...(required > 0 ? { minItems: required } : {}),
+    ...(rest ? { additionalItems: rest.type && ts.isArrayTypeNode(rest.type) ? schemas.type(file, rest.type.elementType) : {} } : { maxItems: fixed.length }),
+  };
 }
 
 /** The events the classes (and the exception filters they apply) emit by name, with where each emit goes. */

@@ -149,6 +149,50 @@ describe('asyncapi schematic', () => {
     expect(snapshotTree(result)).toEqual(before);
   });
 
+  it('documents a server event of several listener arguments, or a rest parameter, as an array of them in order', async () => {
+    const tree = createAppTree('cjs');
+    tree.create(
+      '/src/board.gateway.ts',
+      ts`
+        import { WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+        import type { Namespace } from 'socket.io';
+
+        interface BoardServerEvents {
+          moved: (x: number, y: number, label?: string) => void;
+          log(level: 'info' | 'warn', ...lines: string[]): void;
+          cleared: () => void;
+          renamed: (name: string) => void;
+        }
+
+        @WebSocketGateway({ namespace: 'board' })
+        export class BoardGateway {
+          @WebSocketServer()
+          private readonly namespace!: Namespace<Record<string, never>, BoardServerEvents>;
+        }
+      `,
+    );
+    const { tree: result } = await run('asyncapi', tree);
+    expect(await parserErrors(result.readContent('/asyncapi.json'))).toEqual([]);
+    const document = documentOf(result);
+    expect(operationsOf(document)).toEqual(['board send cleared', 'board send log', 'board send moved', 'board send renamed']);
+    expect(payloadOf(document, 'board', 'server.moved')).toEqual({
+      type: 'array',
+      description: "The listener's arguments, in order (x, y, label).",
+      items: [{ type: 'number' }, { type: 'number' }, { type: 'string' }],
+      minItems: 2,
+      maxItems: 3,
+    });
+    expect(payloadOf(document, 'board', 'server.log')).toEqual({
+      type: 'array',
+      description: "The listener's arguments, in order (level, ...lines).",
+      items: [{ type: 'string', enum: ['info', 'warn'] }],
+      minItems: 1,
+      additionalItems: { type: 'string' },
+    });
+    expect(payloadOf(document, 'board', 'server.cleared')).toEqual({});
+    expect(payloadOf(document, 'board', 'server.renamed')).toEqual({ type: 'string' });
+  });
+
   it('documents a gateway without rooms or auth, and the main namespace, as their own channels without security', async () => {
     const { tree: withChat } = await run('gateway', withConventions(createAppTree('cjs'), { rooms: { enabled: false } }), { name: 'chat' });
     withChat.create(
