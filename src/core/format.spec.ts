@@ -4,16 +4,14 @@ import { HostTree, Rule, Tree, callRule } from '@angular-devkit/schematics';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Options } from 'prettier';
 import { lastValueFrom } from 'rxjs';
-import { decide, formatAsCreated, formatForApp } from './format';
+import { decide, formatAsCreated, formatForApp, isNestNewStyle } from './format';
 
 // The same text in the `nest new` style (what templates and AST edits write) and in another one.
 const NEST_STYLE = "import { Module } from '@nestjs/common';\n\n@Module({\n  providers: [],\n})\nexport class AppModule {}\n";
 const NO_SEMI_TABS = "import { Module } from '@nestjs/common'\n\n@Module({\n\tproviders: [],\n})\nexport class AppModule {}\n";
 const NEST_PRETTIERRC = '{\n  "singleQuote": true,\n  "trailingComma": "all"\n}\n';
-// A line of the notifier template for `feature customer-support-conversations`: 83 columns.
-const LONG_LINE = 'export class A {\n  private readonly logger = new Logger(CustomerSupportConversationsNotifier.name);\n}';
-const LONG_LINE_WRAPPED = 'export class A {\n  private readonly logger = new Logger(\n    CustomerSupportConversationsNotifier.name,\n  );\n}\n';
 
 /**
  * An app on disk (Prettier resolves configs from disk) and a tree over it, as the CLI builds one: files
@@ -53,13 +51,12 @@ describe('formatForApp', () => {
     // Prettier's defaults spelled out, and an .editorconfig that agrees with them.
     ['.prettierrc.json', '{ "singleQuote": true, "semi": true, "printWidth": 80 }\n'],
     ['.editorconfig', '[*]\nindent_style = space\nindent_size = 2\n'],
-  ])('formats created files under the `nest new` options too (%s): a long feature name pushes template lines past 80 columns', async (file, text) => {
+  ])('formats nothing when the config (%s) resolves to the `nest new` options', async (file, text) => {
     const { root, tree } = appOnDisk({ '.prettierrc': NEST_PRETTIERRC, [file]: text });
+    // Not clean under that config, so a formatting run would show.
     tree.create('/src/chat/chat.module.ts', NO_SEMI_TABS);
-    tree.create('/src/chat/chat.gateway.ts', `${LONG_LINE}\n`);
     await applyRule(formatForApp({ format: false, root }), tree);
-    expect(tree.readText('/src/chat/chat.module.ts')).toBe(NEST_STYLE);
-    expect(tree.readText('/src/chat/chat.gateway.ts')).toBe(LONG_LINE_WRAPPED);
+    expect(tree.readText('/src/chat/chat.module.ts')).toBe(NO_SEMI_TABS);
   });
 
   it('formats every created file under any other config, with the options Prettier resolves for it', async () => {
@@ -138,7 +135,24 @@ describe('formatForApp', () => {
   });
 });
 
+describe('isNestNewStyle', () => {
+  it.each([
+    [{ singleQuote: true, trailingComma: 'all' }, true],
+    // trailingComma "all" is Prettier 3's default.
+    [{ singleQuote: true }, true],
+    [{ singleQuote: true, semi: true, tabWidth: 2, useTabs: false, endOfLine: 'lf' }, true],
+    [{}, false],
+    [{ singleQuote: true, printWidth: 100 }, false],
+    [{ singleQuote: true, trailingComma: 'es5' }, false],
+    [{ singleQuote: true, plugins: ['prettier-plugin-organize-imports'] }, false],
+    [{ singleQuote: true, somePluginOption: true }, false],
+  ] as Array<[Options, boolean]>)('%j → %s', async (config, expected) => {
+    expect(await isNestNewStyle(await import('prettier'), config)).toBe(expected);
+  });
+});
+
 describe('decide', () => {
+  const prettier = import('prettier');
   const never = async () => {
     throw new Error('the previous content was read although it decides nothing');
   };
@@ -146,13 +160,12 @@ describe('decide', () => {
   it.each([
     [{ format: true, config: null, created: false, before: never }, 'format'],
     [{ format: false, config: null, created: true, before: never }, 'skip: no config'],
-    [{ format: false, config: { singleQuote: true }, created: true, before: never }, 'format'],
-    [{ format: false, config: { singleQuote: true }, created: false, before: async () => false }, 'skip: not clean before'],
+    [{ format: false, config: { singleQuote: true }, created: true, before: never }, 'skip: nest new style'],
     [{ format: false, config: { semi: false }, created: true, before: never }, 'format'],
     [{ format: false, config: { semi: false }, created: false, before: async () => true }, 'format'],
     [{ format: false, config: { semi: false }, created: false, before: async () => false }, 'skip: not clean before'],
   ])('%j → %s', async (file, expected) => {
-    expect(await decide(file)).toBe(expected);
+    expect(await decide(await prettier, file)).toBe(expected);
   });
 });
 
@@ -166,7 +179,7 @@ describe('formatAsCreated', () => {
   });
 
   it('leaves the text as it is where nothing is formatted', async () => {
-    const { root } = appOnDisk({ 'package.json': '{ "name": "app" }\n' });
+    const { root } = appOnDisk({ '.prettierrc': NEST_PRETTIERRC });
     expect(await formatAsCreated('src/chat/chat.module.ts', NO_SEMI_TABS, { format: false, root })).toBe(NO_SEMI_TABS);
   });
 });

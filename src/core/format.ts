@@ -1,4 +1,5 @@
 import { Rule, SchematicsException, Tree } from '@angular-devkit/schematics';
+import { isDeepStrictEqual } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Options } from 'prettier';
@@ -16,22 +17,21 @@ export interface FormatOptions {
   root?: string;
 }
 
-/** What `nest new` writes into `.prettierrc`: the style the templates and AST edits are written in (at 80 columns for short names). */
+/** What `nest new` writes into `.prettierrc`: the style the templates and AST edits are written in. */
 export const NEST_NEW_PRETTIER_OPTIONS: Options = { singleQuote: true, trailingComma: 'all' };
 
 /** Why a file is (or is not) run through Prettier; exported for the unit specs. */
-export type FormatDecision = 'format' | 'skip: no config' | 'skip: not clean before';
+export type FormatDecision = 'format' | 'skip: no config' | 'skip: nest new style' | 'skip: not clean before';
 
 /**
  * Makes the files this run created or edited Prettier-clean under the configuration Prettier itself
  * resolves for each of them (`.prettierrc` as JSON or YAML, `.prettierrc.*`, `prettier.config.*`,
  * package.json's "prettier", `.editorconfig`), so they pass the app's own `prettier --check`:
- * - no config: nothing is formatted (the app does not use Prettier; the templates and edits are
- *   in the `nest new` style);
- * - a config, the `nest new` one included: every created file is formatted (the templates are in
- *   that style, but a long feature name still pushes some of their lines past its 80 columns); an
- *   edited file (a module, `main.ts`) only when it was Prettier-clean before this run, so code the
- *   user keeps in another layout is never reformatted (our insertions then follow the `nest new` style);
+ * - no config, or one that resolves to the `nest new` options: nothing to do, the templates are
+ *   written in that style;
+ * - any other config: every created file is formatted; an edited file (a module, `main.ts`) only
+ *   when it was Prettier-clean before this run, so code the user keeps in another layout is never
+ *   reformatted (our insertions then follow the `nest new` style);
  * - `format` (`--format`): every created or edited file is formatted.
  * Files Prettier has no parser for (`.env.example`) or that the app's `.prettierignore`/`.gitignore`
  * exclude are left alone, as `prettier --check` leaves them. A config Prettier rejects stops the
@@ -64,7 +64,7 @@ async function formatFile(path: string, text: string, options: FormatOptions & {
   const prettier = await import('prettier');
   const config = await resolveConfig(prettier, file, root);
   const prettierOptions = { ...config, filepath: file };
-  const decision = await decide({ format: options.format, config, created: options.created, before: () => wasCleanBefore(prettier, file, prettierOptions) });
+  const decision = await decide(prettier, { format: options.format, config, created: options.created, before: () => wasCleanBefore(prettier, file, prettierOptions) });
   if (decision !== 'format') return text;
   // Ignored or without a parser, as `prettier --check` run at the app's root sees it (the config,
   // resolved above, may name the parser).
@@ -74,12 +74,29 @@ async function formatFile(path: string, text: string, options: FormatOptions & {
   return prettier.format(text, prettierOptions);
 }
 
+
 /** The rule for one file. `before` says whether an edited file was Prettier-clean before this run; it is asked only when that decides. */
-export async function decide(file: { format: boolean; config: Options | null; created: boolean; before: () => Promise<boolean> }): Promise<FormatDecision> {
+export async function decide(
+  prettier: Prettier,
+  file: { format: boolean; config: Options | null; created: boolean; before: () => Promise<boolean> },
+): Promise<FormatDecision> {
   if (file.format) return 'format';
   if (!file.config) return 'skip: no config';
+  if (await isNestNewStyle(prettier, file.config)) return 'skip: nest new style';
   if (file.created || (await file.before())) return 'format';
   return 'skip: not clean before';
+}
+
+/**
+ * Whether resolved options print exactly like the `nest new` config: each option is compared after
+ * dropping the ones set to Prettier's own default (so `.editorconfig`'s `indent_size = 2` or an
+ * explicit `"semi": true` changes nothing). Unknown keys (a plugin's options) count as different.
+ */
+export async function isNestNewStyle(prettier: Prettier, config: Options): Promise<boolean> {
+  const defaults = Object.fromEntries((await prettier.getSupportInfo()).options.map((option) => [option.name, option.default]));
+  const significant = (options: Options) =>
+    Object.fromEntries(Object.entries(options).filter(([key, value]) => !(key in defaults) || !isDeepStrictEqual(value, defaults[key])));
+  return isDeepStrictEqual(significant(config), significant(NEST_NEW_PRETTIER_OPTIONS));
 }
 
 /** Paths (relative to the workspace) of the files this run created or overwrote, created ones marked. */

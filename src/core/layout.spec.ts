@@ -48,4 +48,18 @@ describe('layoutFor', () => {
     const text = indent ? `describe('x', () => {\n${header}\n${indent}  return undefined;\n${indent}}\n});\n` : `${header}\n  return undefined;\n}\n`;
     expect(await nestNew(text)).toBe(text);
   });
+
+  // Each line inside what it is written in: `%s` stands for it.
+  const inClass = 'class A {\n%s\n}\n';
+  it.each([
+    [inClass, '  ', 'private readonly logger = new Logger', ['ChatGateway.name'], ';'],
+    [inClass, '  ', 'private readonly logger = new Logger', ['CustomerSupportConversationsNotifier.name'], ';'],
+    [inClass, '  ', 'constructor', ['private readonly policy: CustomerSupportConversationsRoomPolicy'], ' {}'],
+    ['interface Events {\n%s\n}\n', '  ', 'notification: ', ['notification: CustomerSupportConversationsNotification'], ' => void;'],
+    ['function f() {\n  if (redis) {\n%s\n  }\n}\n', '    ', 'const emitter = new Emitter<CustomerSupportConversationsServerEvents>', ['redis'], ';'],
+    ['function f() {\n%s\n}\n', '  ', 'return new CustomerSupportConversationsHandshakeError', ['error.message', 'data ?? {}'], ';'],
+  ])('lays out %#: %s%s(%j)%s as Prettier does under the `nest new` config', async (surrounding, indent, head, items, tail) => {
+    const text = surrounding.replace('%s', layout.withArguments(indent, head, items, tail));
+    expect(await nestNew(text)).toBe(text);
+  });
 });

@@ -18,6 +18,12 @@ export interface Layout {
    * with one parameter a line when it is too long.
    */
   functionHeader(indent: string, head: string, parameters: string[], returnType: string): string;
+  /**
+   * `head(a, b)tail` at `indent`: a call, a `new`, a constructor or a function type
+   * (`private readonly logger = new Logger(ChatGateway.name);`, `constructor(…) {}`,
+   * `notification: (…) => void;`), with one argument a line when it is too long.
+   */
+  withArguments(indent: string, head: string, items: string[], tail: string): string;
 }
 
 /** Prettier's default print width, which `nest new`'s config keeps. */
@@ -56,9 +62,12 @@ export function layoutFor(_tree?: Tree): Layout {
         : `export type ${name} =\n  ${first} &\n${rest.map((type) => `    ${type}`).join(' &\n')};`;
     },
     functionHeader(indent, head, parameters, returnType) {
-      const oneLine = `${indent}${head}(${parameters.join(', ')}): ${returnType} {`;
-      if (fits(oneLine) || parameters.length === 0) return oneLine;
-      return `${indent}${head}(\n${parameters.map((parameter) => `${indent}  ${parameter},\n`).join('')}${indent}): ${returnType} {`;
+      return this.withArguments(indent, head, parameters, `: ${returnType} {`);
+    },
+    withArguments(indent, head, items, tail) {
+      const oneLine = `${indent}${head}(${items.join(', ')})${tail}`;
+      if (fits(oneLine) || items.length === 0) return oneLine;
+      return `${indent}${head}(\n${items.map((item) => `${indent}  ${item},\n`).join('')}${indent})${tail}`;
     },
   };
 }

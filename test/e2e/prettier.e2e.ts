@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { AppKind } from '../support/app-recipes';
 import { createTestApp, removeTestApp } from '../support/apps';
 import { run } from '../support/processes';
@@ -131,7 +132,7 @@ describe('Prettier configs in a nest12-esm app: edited files, the nest new defau
     const files = await generate(app);
     await generate(nestNew);
 
-    // Edited exactly as in an app with the `nest new` config, which our insertions follow.
+    // Edited exactly as in an app with the `nest new` config, where no file is formatted.
     const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
     for (const file of ['src/app.module.ts', 'src/main.ts']) {
       expect({ file, text: read(app, file) }).toEqual({ file, text: read(nestNew, file) });
@@ -156,24 +157,33 @@ describe('Prettier configs in a nest12-esm app: edited files, the nest new defau
     expect(readFileSync(join(app, 'src/chat/chat.gateway.ts'), 'utf8')).toMatch(/^\t@SubscribeMessage\('message'\)$/m);
   });
 
-  it('in the `nest new` default app, a long feature name: the lines it pushes past 80 columns are formatted, so every file passes prettier --check', async () => {
+  it('in the `nest new` default app the generated files are clean and Prettier never formatted one, for a long feature name too', async () => {
     const app = await newApp();
-    await succeed(app, appBin(app, 'realtime-schematics'), ['init', '--skip-install']);
-    // init turns every block on: the gateway, rooms, presence and notifier have lines that grow with the name.
-    const feature = await succeed(app, appBin(app, 'realtime-schematics'), ['feature', 'customer-support-conversations']);
-    const files = written(feature.stdout);
-    expect(files).toEqual(expect.arrayContaining(['src/customer-support-conversations/customer-support-conversations.notifier.ts', 'src/app.module.ts']));
-    const check = await prettierCheck(app, files);
+    // The Prettier our installed package loads: its printers (estree prints TypeScript and JSON)
+    // are replaced by a module that throws, so a single formatted file fails the run. Renamed, not
+    // edited: node_modules is hard-linked to the cached template app.
+    const prettierDir = dirname(createRequire(join(app, 'node_modules/realtime-schematics/package.json')).resolve('prettier/package.json'));
+    const printer = join(prettierDir, 'plugins/estree.mjs');
+    renameSync(printer, `${printer}.real`);
+    writeFileSync(printer, "throw new Error('Prettier printed a file');\n");
+    // Lines that hold a name grow with it (`new Logger(CustomerSupportConversationsNotifier.name)`):
+    // the templates lay them out by length, as Prettier would.
+    const LONG_NAME = 'customer-support-conversations';
+    let files: string[];
+    try {
+      files = await generate(app);
+      const long = await succeed(app, appBin(app, 'realtime-schematics'), ['feature', LONG_NAME]);
+      files.push(...written(long.stdout));
+    } finally {
+      rmSync(printer);
+      renameSync(`${printer}.real`, printer);
+    }
+    expect(files).toEqual(expect.arrayContaining(['realtime.json', 'src/chat/chat.gateway.ts', `src/${LONG_NAME}/${LONG_NAME}.notifier.ts`, 'src/app.module.ts', 'src/main.ts']));
+    const check = await prettierCheck(app, [...new Set(files)]);
     expect({ code: check.code, output: check.stdout + check.stderr }).toEqual({ code: 0, output: expect.stringContaining('All matched files use Prettier code style!') });
-    // The notifier's logger line is 83 columns as the template writes it.
-    expect(readFileSync(join(app, 'src/customer-support-conversations/customer-support-conversations.notifier.ts'), 'utf8')).toContain(
+    expect(readFileSync(join(app, `src/${LONG_NAME}/${LONG_NAME}.notifier.ts`), 'utf8')).toContain(
       '  private readonly logger = new Logger(\n    CustomerSupportConversationsNotifier.name,\n  );\n',
     );
-
-    const before = await fileSnapshot(app);
-    const rerun = await succeed(app, appBin(app, 'realtime-schematics'), ['feature', 'customer-support-conversations']);
-    expect(rerun.stdout).toContain('Nothing to be done.');
-    expect(await fileSnapshot(app)).toEqual(before);
   });
 
   it('a later run brings a formatted generated spec up to date: `client` puts the e2e specs of a tab-indented app on the typed client', async () => {

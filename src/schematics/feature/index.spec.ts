@@ -153,3 +153,43 @@ describe('feature schematic', () => {
     expect(snapshotTree(tree)).toEqual(before);
   });
 });
+
+describe('feature schematic: layout', () => {
+  /** What `init` turns on, with the client (on) or without it; and the Redis adapter's sharded kind. */
+  const INIT = { auth: { enabled: true }, rooms: { enabled: true }, presence: { enabled: true }, notifier: { enabled: true }, rateLimit: { enabled: true }, client: { enabled: true } };
+  const WITHOUT_CLIENT = { ...INIT, client: { enabled: false }, adapter: { kind: 'sharded' } };
+
+  /** The first line where Prettier would lay a file out otherwise, with Prettier's version of it. */
+  function firstDifference(text: string, formatted: string): string {
+    const [lines, formattedLines] = [text.split('\n'), formatted.split('\n')];
+    const index = lines.findIndex((line, at) => line !== formattedLines[at]);
+    return `line ${index + 1}: ${JSON.stringify(lines[index])} → Prettier: ${JSON.stringify(formattedLines.slice(index, index + 3).join('\n'))}`;
+  }
+
+  // Names of every length a team might choose: the lines holding a name are laid out by length
+  // (core/layout.ts), so even a long one leaves nothing for Prettier to change under the
+  // `nest new` config, where no file is run through Prettier.
+  it.each([
+    ['a', INIT],
+    ['chat', INIT],
+    ['admin/notification-center-events', INIT],
+    ['customer-support-conversations', INIT],
+    ['customer-support-conversations', WITHOUT_CLIENT],
+    ['support/customer-support-conversations', WITHOUT_CLIENT],
+  ])('writes files Prettier (the `nest new` config) leaves unchanged for %j with conventions %j', async (name, conventions) => {
+    const prettier = await import('prettier');
+    const { NEST_NEW_PRETTIER_OPTIONS } = await import('../../core/format');
+    for (const kind of ['esm', 'cjs'] as const) {
+      const tree = withConventions(createAppTree(kind), conventions);
+      const existing = new Set(tree.files);
+      const { tree: result } = await feature(tree, { name });
+      const differences: string[] = [];
+      for (const file of result.files.filter((path) => !existing.has(path) && path.endsWith('.ts'))) {
+        const text = result.readContent(file);
+        const formatted = await prettier.format(text, { ...NEST_NEW_PRETTIER_OPTIONS, filepath: file });
+        if (formatted !== text) differences.push(`${kind} ${file} ${firstDifference(text, formatted)}`);
+      }
+      expect(differences).toEqual([]);
+    }
+  }, 60_000);
+});
