@@ -62,4 +62,12 @@ describe('layoutFor', () => {
     const text = surrounding.replace('%s', layout.withArguments(indent, head, items, tail));
     expect(await nestNew(text)).toBe(text);
   });
+
+  it.each([
+    ['providers', ['WsAuthMiddleware', 'WsAuthGuard']],
+    ['exports', ['CustomerSupportConversationsMiddleware', 'CustomerSupportConversationsGuard']],
+  ])('lays out the @Module key %s: %j as Prettier does under the `nest new` config', async (key, items) => {
+    const text = `@Module({\n${layout.arrayProperty('  ', key, items)}\n})\nexport class AModule {}\n`;
+    expect(await nestNew(text)).toBe(text);
+  });
 });

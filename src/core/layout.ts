@@ -24,6 +24,8 @@ export interface Layout {
    * `notification: (…) => void;`), with one argument a line when it is too long.
    */
   withArguments(indent: string, head: string, items: string[], tail: string): string;
+  /** `key: [A, B],` at `indent` (a `@Module` key), with one item a line when it is too long. */
+  arrayProperty(indent: string, key: string, items: string[]): string;
 }
 
 /** Prettier's default print width, which `nest new`'s config keeps. */
@@ -68,6 +70,11 @@ export function layoutFor(_tree?: Tree): Layout {
       const oneLine = `${indent}${head}(${items.join(', ')})${tail}`;
       if (fits(oneLine) || items.length === 0) return oneLine;
       return `${indent}${head}(\n${items.map((item) => `${indent}  ${item},\n`).join('')}${indent})${tail}`;
+    },
+    arrayProperty(indent, key, items) {
+      const oneLine = `${indent}${key}: [${items.join(', ')}],`;
+      if (fits(oneLine) || items.length === 0) return oneLine;
+      return `${indent}${key}: [\n${items.map((item) => `${indent}  ${item},\n`).join('')}${indent}],`;
     },
   };
 }

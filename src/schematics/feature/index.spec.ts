@@ -192,4 +192,20 @@ describe('feature schematic: layout', () => {
       expect(differences).toEqual([]);
     }
   }, 60_000);
+
+  it.each(['ws-guard', 'ws-filter'])('%s with a long name writes files Prettier (the `nest new` config) leaves unchanged', async (schematic) => {
+    const prettier = await import('prettier');
+    const { NEST_NEW_PRETTIER_OPTIONS } = await import('../../core/format');
+    const tree = createAppTree('esm');
+    const existing = new Set(tree.files);
+    const { tree: result } = await runSchematic(runner, schematic, { name: 'customer-support-conversations' }, tree);
+    const differences: string[] = [];
+    for (const file of result.files.filter((path) => !existing.has(path) && path.endsWith('.ts'))) {
+      const text = result.readContent(file);
+      const formatted = await prettier.format(text, { ...NEST_NEW_PRETTIER_OPTIONS, filepath: file });
+      if (formatted !== text) differences.push(`${file} ${firstDifference(text, formatted)}`);
+    }
+    expect(result.files.filter((path) => !existing.has(path)).length).toBeGreaterThan(1);
+    expect(differences).toEqual([]);
+  });
 });
