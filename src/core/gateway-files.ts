@@ -94,8 +94,8 @@ function generatedLocation(app: AppContext, gateway: GatewayClass): Location | u
 
 /**
  * After a building block changed a gateway (`ws-guard --gateway`, `ws-filter --gateway`), its
- * generated specs are brought up to date: a spec still exactly as the gateway schematic wrote it
- * for the blocks applied `before` is rewritten for the blocks applied `after`. A spec the team has
+ * generated specs are brought up to date: a spec still as the gateway schematic wrote it (see
+ * refreshGeneratedFile) for the blocks applied `before` is rewritten for the blocks applied `after`. A spec the team has
  * edited is theirs: it is left alone and named in a warning with what it now needs.
  */
 export async function refreshGatewaySpecs(

@@ -39,6 +39,11 @@ export const NEST_NEW_PRINT_WIDTH = 80;
 export function layoutFor(_tree?: Tree): Layout {
   const printWidth = NEST_NEW_PRINT_WIDTH;
   const fits = (line: string) => line.length <= printWidth;
+  const withArguments = (indent: string, head: string, items: string[], tail: string) => {
+    const oneLine = `${indent}${head}(${items.join(', ')})${tail}`;
+    if (fits(oneLine) || items.length === 0) return oneLine;
+    return `${indent}${head}(\n${items.map((item) => `${indent}  ${item},\n`).join('')}${indent})${tail}`;
+  };
   return {
     importStatement(names, specifier, options = {}) {
       const keyword = options.typeOnly ? 'import type' : 'import';
@@ -64,13 +69,9 @@ export function layoutFor(_tree?: Tree): Layout {
         : `export type ${name} =\n  ${first} &\n${rest.map((type) => `    ${type}`).join(' &\n')};`;
     },
     functionHeader(indent, head, parameters, returnType) {
-      return this.withArguments(indent, head, parameters, `: ${returnType} {`);
+      return withArguments(indent, head, parameters, `: ${returnType} {`);
     },
-    withArguments(indent, head, items, tail) {
-      const oneLine = `${indent}${head}(${items.join(', ')})${tail}`;
-      if (fits(oneLine) || items.length === 0) return oneLine;
-      return `${indent}${head}(\n${items.map((item) => `${indent}  ${item},\n`).join('')}${indent})${tail}`;
-    },
+    withArguments,
     arrayProperty(indent, key, items) {
       const oneLine = `${indent}${key}: [${items.join(', ')}],`;
       if (fits(oneLine) || items.length === 0) return oneLine;
