@@ -45,7 +45,7 @@ export class Schemas {
 
   /** The schema of a DTO class: its class-validator rules, `additionalProperties: false` when unknown keys are refused. */
   dto(dto: AppClass, refusesUnknown: boolean): JsonSchema {
-    return this.named(dto.node, refusesUnknown ? 'strict' : 'loose', dto.name, () => dtoObject(this, dto, refusesUnknown));
+    return this.named(dto.node, refusesUnknown ? 'unknownKeysRefused' : 'unknownKeysAllowed', dto.name, () => dtoObject(this, dto, refusesUnknown));
   }
 
   /** The schema of a type annotation of `file` (no annotation: any value). */
@@ -277,7 +277,8 @@ export class Schemas {
     this.names.set(node, variants);
     let name = variants.get(variant);
     if (name === undefined) {
-      name = this.uniqueName(baseName);
+      // The declaration's second variant (a DTO validated with and without forbidNonWhitelisted) is named after how it differs.
+      name = this.uniqueName(variants.size > 0 ? `${baseName}.${variant}` : baseName);
       variants.set(variant, name);
       this.entries.set(name, {});
       this.entries.set(name, build());

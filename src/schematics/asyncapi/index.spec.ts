@@ -341,6 +341,9 @@ describe('asyncapi schematic', () => {
     expect(loose.properties.undecorated).toEqual({ type: 'string' });
     expect(loose.required).not.toContain('undecorated');
     expect(document.operations['orders.receive.draft'].reply).toBeUndefined();
+    // One component per variant of the DTO: the first one used keeps its name, the other says how it differs.
+    const componentOf = (key: string) => document.channels.orders.messages[key].payload.$ref;
+    expect([componentOf('client.draft'), componentOf('client.placeOrder')]).toEqual(['#/components/schemas/OrderDto', '#/components/schemas/OrderDto.unknownKeysRefused']);
     expect(payloadOf(document, 'orders', 'ack.placeOrder')).toEqual({ description: 'The handler returns a value its code does not type.' });
     expect(payloadOf(document, 'orders', 'client.anything')).toEqual({ description: 'Not typed: any JSON value reaches the handler.' });
     expect(payloadOf(document, 'orders', 'server.echo')).toEqual({ description: 'Emitted by OrdersGateway; its payload is not typed.' });
