@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import * as ts from 'typescript';
 import { AppContext } from './app-context';
 import { applyEdits } from './ast/apply';
-import { Edit, manualStep, noEdit, parseSourceFile } from './ast/edits';
+import { Edit, noEdit, parseSourceFile } from './ast/edits';
 import { GatewayClass } from './ast/gateways';
 import { findImportedName } from './ast/imports';
 import { findInterface, mergeDeclarations } from './ast/interfaces';
@@ -56,30 +56,52 @@ function parse(path: string, text: string): ts.SourceFile {
 }
 
 /**
+ * The fragment with the shared envelope's types named as the contract imports them: under
+ * `import type { WsAck as Ack }` the members the fragment adds say `Ack<…>`, so they compile in
+ * that file as written, and the import it has serves them.
+ */
+function withLocalNames(fragment: ts.SourceFile, localNames: Map<string, string>): ts.SourceFile {
+  const renames: { start: number; end: number; name: string }[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && localNames.has(node.typeName.text)) {
+      renames.push({ start: node.typeName.getStart(fragment), end: node.typeName.getEnd(), name: localNames.get(node.typeName.text)! });
+    }
+    ts.forEachChild(node, visit);
+  };
+  fragment.statements.filter((statement) => !ts.isImportDeclaration(statement)).forEach(visit);
+  if (renames.length === 0) return fragment;
+  const text = renames.reduceRight((renamed, { start, end, name }) => `${renamed.slice(0, start)}${name}${renamed.slice(end)}`, fragment.text);
+  return parse(fragment.fileName, text);
+}
+
+/**
  * The edit that merges a block's part into the contract file: its members and payloads, and the
- * imports its declarations use (from the shared envelope). A contract without imports gets the
- * import on a line of its own above everything, a blank line after it.
+ * imports its declarations use (from the shared envelope), under the names the contract already
+ * imports them by. A contract without imports gets the import on a line of its own above
+ * everything, a blank line after it.
  */
 function partEdit(contract: ts.SourceFile, fragment: ts.SourceFile, types: NamespaceTypes): Edit {
-  // Every part's payloads before the event maps, in the order the parts were merged.
-  const merge = mergeDeclarations(contract, fragment, { before: `${types.typeName}ClientEvents` });
-  if (merge.insertions.length === 0) return noEdit();
   const imports = fragment.statements.filter(ts.isImportDeclaration);
-  if (contract.statements.some(ts.isImportDeclaration)) {
-    const requests = imports.flatMap((declaration) => {
-      const bindings = declaration.importClause?.namedBindings;
-      const from = (declaration.moduleSpecifier as ts.StringLiteral).text;
-      return bindings && ts.isNamedImports(bindings) ? bindings.elements.map((element) => ({ path: contract.fileName, symbol: element.name.text, from, typeOnly: true })) : [];
-    });
-    // The members name the envelope as the shared contract exports it: under an alias they would not compile.
-    const aliased = requests.find(({ symbol, from }) => (findImportedName(contract, symbol, from, { typeOnly: true }) ?? symbol) !== symbol);
-    if (aliased) {
-      return manualStep(contract.fileName, `it imports ${aliased.symbol} under another name; import it as ${aliased.symbol} too and run the command again.`);
-    }
-    return { ...merge, imports: requests };
+  if (!contract.statements.some(ts.isImportDeclaration)) {
+    // Every part's payloads before the event maps, in the order the parts were merged.
+    const merge = mergeDeclarations(contract, fragment, { before: `${types.typeName}ClientEvents` });
+    if (merge.insertions.length === 0) return noEdit();
+    const text = imports.map((declaration) => `${declaration.getText()}\n`).join('');
+    return text ? { ...merge, insertions: [{ path: contract.fileName, position: 0, text: `${text}\n` }, ...merge.insertions] } : merge;
   }
-  const text = imports.map((declaration) => `${declaration.getText()}\n`).join('');
-  return text ? { ...merge, insertions: [{ path: contract.fileName, position: 0, text: `${text}\n` }, ...merge.insertions] } : merge;
+  const requests = imports.flatMap((declaration) => {
+    const bindings = declaration.importClause?.namedBindings;
+    const from = (declaration.moduleSpecifier as ts.StringLiteral).text;
+    return bindings && ts.isNamedImports(bindings) ? bindings.elements.map((element) => ({ path: contract.fileName, symbol: element.name.text, from, typeOnly: true })) : [];
+  });
+  const localNames = new Map(
+    requests.flatMap(({ symbol, from }) => {
+      const local = findImportedName(contract, symbol, from, { typeOnly: true });
+      return local && local !== symbol ? [[symbol, local] as const] : [];
+    }),
+  );
+  const merge = mergeDeclarations(contract, withLocalNames(fragment, localNames), { before: `${types.typeName}ClientEvents` });
+  return merge.insertions.length === 0 ? noEdit() : { ...merge, imports: requests };
 }
 
 /**

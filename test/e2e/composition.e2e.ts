@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppKind } from '../support/app-recipes';
 import { createTestApp, removeTestApp } from '../support/apps';
@@ -10,8 +10,21 @@ import { TEST_JWT_SECRET } from '../support/jwt';
  * SPEC §3 "Composition" on real apps: `gateway chat` with auth and filter on in realtime.json
  * writes byte for byte what `gateway chat` with them off followed by `ws-guard --gateway chat`
  * and `ws-filter --gateway chat` writes (files and module), and the result compiles, lints and
- * passes its generated specs, which `ws-guard` and `ws-filter` brought up to date.
+ * passes its generated specs, which `ws-guard` and `ws-filter` brought up to date. Blocks given to a
+ * gateway written by hand write it a contract that compiles and lints at every step.
  */
+
+/** A gateway as a team writes it by hand (as `nest g gateway live` does, with a namespace). */
+const HAND_WRITTEN_GATEWAY = `import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+
+@WebSocketGateway({ namespace: 'live' })
+export class LiveGateway {
+  @SubscribeMessage('ping')
+  ping(): string {
+    return 'pong';
+  }
+}
+`;
 const KINDS: AppKind[] = ['nest12-esm', 'nest11-cjs'];
 
 describe.each(KINDS)('composition in a %s app', (kind) => {
@@ -53,5 +66,24 @@ describe.each(KINDS)('composition in a %s app', (kind) => {
     await succeed(composed, 'npm', ['run', 'lint']);
     await succeed(composed, 'npm', ['test']);
     await succeed(composed, 'npm', ['run', 'test:e2e'], { JWT_SECRET: TEST_JWT_SECRET });
+  });
+
+  // Typed lint (the Nest 11 app's eslint) is what flags an empty interface; oxlint in Nest 12 does not.
+  (kind === 'nest11-cjs' ? it : it.skip)('a hand-written gateway given the notifier, then the room handler: its contract compiles and lints after each', async () => {
+    const app = await appWith({});
+    mkdirSync(join(app, 'src/live'));
+    writeFileSync(join(app, 'src/live/live.gateway.ts'), HAND_WRITTEN_GATEWAY);
+
+    await succeed(app, cli(app), ['notifier', '--gateway', 'live', '--skip-install']);
+    const contract = () => readFileSync(join(app, 'src/live/live.contract.ts'), 'utf8');
+    // No client events are known yet: an empty map, which typed lint accepts (an empty interface it flags).
+    expect(contract()).toContain('export type LiveClientEvents = Record<string, never>;');
+    await succeed(app, 'npm', ['run', 'build']);
+    await succeed(app, 'npm', ['run', 'lint']);
+
+    await succeed(app, cli(app), ['room-handler', 'live', '--gateway', 'live', '--skip-install']);
+    expect(contract()).toMatch(/export interface LiveClientEvents \{\n {2}\/\*\* Joins a room/);
+    await succeed(app, 'npm', ['run', 'build']);
+    await succeed(app, 'npm', ['run', 'lint']);
   });
 });

@@ -12,7 +12,8 @@ export interface Insertion {
   text: string;
   /**
    * Characters of the original text, from `position`, that `text` replaces: only ever the inside of
-   * a one-line list that no longer fits its line, reflowed one element per line (see appendToList).
+   * a one-line list that no longer fits its line, reflowed one element per line (see appendToList),
+   * or an empty event map (`Record<string, never>`) becoming the interface of its first members.
    */
   replaces?: number;
 }

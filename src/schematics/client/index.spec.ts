@@ -170,15 +170,20 @@ describe('client schematic', () => {
     expect(importsOf(client)).toEqual(['socket.io-client', './chat.contract']);
   });
 
-  it('leaves a contract that imports the envelope under an alias unchanged, and says what to do', async () => {
+  it('adds a part to a contract that imports the envelope under an alias, in that name', async () => {
     const { tree } = await run('gateway', createAppTree('esm'), { name: 'chat' });
     const aliased = tree.readContent('/src/chat/chat.contract.ts').replace('import type { WsAck }', 'import type { WsAck as Ack }').replace(/\bWsAck\b(?!\s+as)/g, 'Ack');
     tree.overwrite('/src/chat/chat.contract.ts', aliased);
     const { warnings } = await run('room-handler', tree, { name: 'chat', gateway: 'chat' });
-    expect(warnings).toEqual([
-      'WARNING src/chat/chat.contract.ts was left unchanged: it imports WsAck under another name; import it as WsAck too and run the command again.',
-    ]);
-    expect(tree.readContent('/src/chat/chat.contract.ts')).toBe(aliased);
+    expect(warnings).toEqual([]);
+    const contract = tree.readContent('/src/chat/chat.contract.ts');
+    expect(contract).toContain('ack: (response: Ack<{ room: string }>) => void,');
+    expect(contract).not.toMatch(/\bWsAck\b(?!\s+as)/);
+    expect(importsOf(contract)).toEqual(['../realtime/realtime.contract.js']);
+    expect(membersOf(contract, 'ChatClientEvents')).toEqual(expect.arrayContaining(['joinRoom', 'leaveRoom', 'roomMessage', 'roomMembers']));
+    const before = snapshotTree(tree);
+    await run('room-handler', tree, { name: 'chat', gateway: 'chat' });
+    expect(snapshotTree(tree)).toEqual(before);
   });
 
   it('finds the gateway through an aliased decorator import, and writes its contract when it has none', async () => {

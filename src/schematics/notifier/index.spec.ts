@@ -93,10 +93,22 @@ describe('notifier schematic', () => {
     expect(notifier).toContain("import type { LiveServerEvents } from './live.contract.js';");
     // The gateway had no contract: the notifier writes one (with the envelope's empty maps) and the server types.
     const contract = result.readContent('/src/live/live.contract.ts');
-    expect(contract).toContain('export interface LiveClientEvents {}');
+    // No client events yet: an empty map, not an empty interface (which typed lint flags).
+    expect(contract).toContain('export type LiveClientEvents = Record<string, never>;');
     expect(contract).toContain('export interface LiveServerEvents {\n  /** Pushed from app code by the notifier (toUser, toRoom, toAll). */\n  notification: (notification: LiveNotification) => void;\n}');
     expect(result.readContent('/src/live/live.events.ts')).toContain('export type LiveNamespace = Namespace<');
     expect(result.readContent('/src/app.module.ts')).toContain('exports: [LiveNotifier]');
+
+    // The room handler's client events make the empty map an interface, its doc comment kept.
+    await run('room-handler', result, { name: 'live', gateway: 'live' });
+    const withRooms = result.readContent('/src/live/live.contract.ts');
+    expect(withRooms).toContain('/** Events clients emit on the `live` namespace, with the acks they get back. */\nexport interface LiveClientEvents {\n  /** Joins a room');
+    expect(withRooms).not.toContain('= Record<string, never>;');
+    expect(withRooms).toContain('  notification: (notification: LiveNotification) => void;');
+    const before = snapshotTree(result);
+    await run('notifier', result, { gateway: 'live' });
+    await run('room-handler', result, { name: 'live', gateway: 'live' });
+    expect(snapshotTree(result)).toEqual(before);
   });
 
   it("serves a gateway's main namespace, and mirrors a nested gateway's folders in its e2e spec", async () => {
