@@ -186,6 +186,18 @@ describe('client schematic', () => {
     expect(snapshotTree(tree)).toEqual(before);
   });
 
+  it('adds a part to a contract that imports the envelope as a namespace, qualified by it', async () => {
+    const { tree } = await run('gateway', createAppTree('esm'), { name: 'chat' });
+    const qualified = tree.readContent('/src/chat/chat.contract.ts').replace('import type { WsAck }', 'import type * as Envelope').replace(/\bWsAck</g, 'Envelope.WsAck<');
+    tree.overwrite('/src/chat/chat.contract.ts', qualified);
+    const { warnings } = await run('room-handler', tree, { name: 'chat', gateway: 'chat' });
+    expect(warnings).toEqual([]);
+    const contract = tree.readContent('/src/chat/chat.contract.ts');
+    expect(contract).toContain('ack: (response: Envelope.WsAck<{ room: string }>) => void,');
+    expect(contract).toContain('ack: (response: Envelope.WsAck) => void,');
+    expect(importsOf(contract)).toEqual(['../realtime/realtime.contract.js']);
+  });
+
   it('finds the gateway through an aliased decorator import, and writes its contract when it has none', async () => {
     const tree = createAppTree('esm');
     tree.create('/src/live/live.gateway.ts', "import { WebSocketGateway as Gateway } from '@nestjs/websockets';\n\n@Gateway({ namespace: 'lobby' })\nexport class LiveGateway {}\n");
