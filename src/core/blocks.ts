@@ -5,9 +5,13 @@ import { applyEdits } from './ast/apply';
 import { Edit, combineEdits } from './ast/edits';
 import { GatewayClass, addClassDecoratorArgument, addHandshakeMiddleware, classDecoratorArguments, hasClassDecoratorArgument, readGatewayClass } from './ast/gateways';
 import { importPosition } from './ast/imports';
+import type { NamespaceTypes } from './contract';
 import { Conventions } from './conventions';
 import { writeTemplates } from './generate';
+import { layoutFor } from './layout';
+import { relativeImport } from './naming';
 import { AuthPiece, ClassRef, FilterPiece, RateLimitPiece, authPiece, filterPiece, importFrom, rateLimitPiece } from './pieces';
+import { sharedImports } from './shared';
 
 /**
  * The building blocks applied to a gateway's namespace. Each has one edit, used by the schematic
@@ -152,6 +156,27 @@ export function namespaceServed(
     `WARNING ${gateway.path}: the namespace of ${gateway.className} is not a string literal; set the same namespace in ${served.setIn ?? '@WebSocketGateway()'} of ${served.file}.ts (generated with '${served.fallback}').`,
   );
   return served.fallback;
+}
+
+/**
+ * The template variables every file beside a gateway uses (room handler, presence, notifier): the
+ * namespace it serves (its decorator's options, its comments), the imports of the namespace's
+ * server types and of the shared helpers, and how the app spells imports and spec files.
+ */
+export function besideGatewayVariables(
+  tree: Tree,
+  run: { app: AppContext; conventions: Conventions },
+  beside: { file: string; namespace: string | undefined; types: NamespaceTypes; specFileSuffix?: string },
+) {
+  return {
+    namespaceLabel: beside.namespace ?? '/',
+    decoratorOptions: beside.namespace === undefined ? '' : `{ namespace: '${beside.namespace}' }`,
+    importSuffix: run.app.importSuffix,
+    specFileSuffix: beside.specFileSuffix ?? 'spec',
+    layout: layoutFor(tree),
+    eventsFromUnit: relativeImport(beside.file, beside.types.eventsFile, run.app.importSuffix),
+    ...sharedImports(run.app, run.conventions, beside.file),
+  };
 }
 
 /**

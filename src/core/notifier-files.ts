@@ -3,15 +3,14 @@ import { SchematicContext, Tree } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
 import { findModule, moduleClassName } from './ast/modules';
 import { GatewayClass } from './ast/gateways';
-import { blocksAppliedTo, namespaceServed } from './blocks';
+import { besideGatewayVariables, blocksAppliedTo, namespaceServed } from './blocks';
 import { NamespaceTypes, contractImport, gatewayTypes } from './contract';
 import { renderTemplate } from './generate';
 import { clientInterface, existingClient, refreshGeneratedFile } from './gateway-files';
-import { layoutFor } from './layout';
 import { Location, relativeImport, resolveLocation } from './naming';
 import { ClassRef, importFrom } from './pieces';
 import type { RunContext } from './run';
-import { sharedImports, sharedRedisImport } from './shared';
+import { sharedRedisImport } from './shared';
 
 /** The notifier's e2e spec: on socket.io-client, or on the namespace's typed client once it has one. */
 const E2E_SPEC_FOLDER = 'notifier/e2e';
@@ -63,8 +62,7 @@ export function notifierFiles(
   const variables = {
     fileName: location.fileName,
     className: location.className,
-    namespaceLabel: namespace ?? '/',
-    decoratorOptions: namespace === undefined ? '' : `{ namespace: '${namespace}' }`,
+    ...besideGatewayVariables(tree, run, { file: notifierFile, namespace, types, specFileSuffix: options.specFileSuffix }),
     emitterNamespace: `/${namespacePath}`,
     namespacePath,
     auth: conventions.auth.enabled,
@@ -72,11 +70,6 @@ export function notifierFiles(
     adapterKind: conventions.adapter.kind,
     contractName: types.typeName,
     contractFromUnit: contractImport(app, types, notifierFile),
-    eventsFromUnit: relativeImport(notifierFile, types.eventsFile, app.importSuffix),
-    importSuffix: app.importSuffix,
-    specFileSuffix: options.specFileSuffix ?? 'spec',
-    layout: layoutFor(tree),
-    ...sharedImports(app, conventions, notifierFile),
     sharedRedisFromUnit: sharedRedisImport(app, conventions, notifierFile),
     notifierFromE2e: relativeImport(e2eFile, notifierFile, app.importSuffix),
     module: moduleName && modulePath && { name: moduleName, fromE2e: relativeImport(e2eFile, modulePath.replace(/\.ts$/, ''), app.importSuffix) },

@@ -2,14 +2,13 @@ import { SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics'
 import { posix } from 'node:path';
 import { findGateway } from '../../core/ast/gateways';
 import { registerInModule } from '../../core/ast/modules';
-import { applyGatewayDecorators, namespaceServed, writeHandlerFiles } from '../../core/blocks';
+import { applyGatewayDecorators, besideGatewayVariables, namespaceServed, writeHandlerFiles } from '../../core/blocks';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
-import { layoutFor } from '../../core/layout';
 import { addContractPart, gatewayTypes } from '../../core/contract';
-import { relativeImport, resolveLocation } from '../../core/naming';
+import { resolveLocation } from '../../core/naming';
 import { realtimeSchematic } from '../../core/run';
-import { sharedImports, sharedPresenceImport, sharedRedisImport, writeSharedPresence, writeSharedRedis, writeSharedSocket } from '../../core/shared';
+import { sharedPresenceImport, sharedRedisImport, writeSharedPresence, writeSharedRedis, writeSharedSocket } from '../../core/shared';
 import type { PresenceOptions } from './schema';
 
 /** Presence for a gateway's namespace, beside it: `presence chat` serves gateway `chat`, as `presence --gateway chat` does. */
@@ -24,17 +23,11 @@ export const presence = realtimeSchematic<PresenceOptions>((options, run) => (tr
   const types = gatewayTypes(gateway, namespace ?? '/');
   const variables = {
     ...location,
-    namespaceLabel: namespace ?? '/',
-    decoratorOptions: namespace === undefined ? '' : `{ namespace: '${namespace}' }`,
-    importSuffix: app.importSuffix,
-    specFileSuffix: options.specFileSuffix ?? 'spec',
-    layout: layoutFor(tree),
+    ...besideGatewayVariables(tree, run, { file: presenceFile, namespace, types, specFileSuffix: options.specFileSuffix }),
     instanceTimeoutMs: withDigitSeparators(conventions.presence.instanceTimeoutMs),
-    ...sharedImports(app, conventions, presenceFile),
     sharedPresenceFromUnit: sharedPresenceImport(app, conventions, presenceFile),
     sharedRedisFromUnit: sharedRedisImport(app, conventions, presenceFile),
     eventsName: types.typeName,
-    eventsFromUnit: relativeImport(presenceFile, types.eventsFile, app.importSuffix),
   };
 
   return chain([

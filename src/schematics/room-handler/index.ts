@@ -4,12 +4,11 @@ import { findGateway } from '../../core/ast/gateways';
 import { registerInModule } from '../../core/ast/modules';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
-import { applyGatewayDecorators, namespaceServed, writeHandlerFiles } from '../../core/blocks';
-import { layoutFor } from '../../core/layout';
+import { applyGatewayDecorators, besideGatewayVariables, namespaceServed, writeHandlerFiles } from '../../core/blocks';
 import { addContractPart, gatewayTypes, namespaceTypes } from '../../core/contract';
-import { relativeImport, resolveLocation } from '../../core/naming';
+import { resolveLocation } from '../../core/naming';
 import { realtimeSchematic } from '../../core/run';
-import { sharedImports, writeSharedSocket } from '../../core/shared';
+import { writeSharedSocket } from '../../core/shared';
 import type { RoomHandlerOptions } from './schema';
 
 export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, run) => (tree: Tree, context: SchematicContext) => {
@@ -25,17 +24,11 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, run) 
   const types = gateway ? gatewayTypes(gateway, namespace ?? '/') : namespaceTypes(directory, location.fileName, location.className, namespace ?? '/');
   const variables = {
     ...location,
-    namespaceLabel: namespace ?? '/',
-    decoratorOptions: namespace === undefined ? '' : `{ namespace: '${namespace}' }`,
-    importSuffix: app.importSuffix,
-    specFileSuffix: options.specFileSuffix ?? 'spec',
-    layout: layoutFor(tree),
+    ...besideGatewayVariables(tree, run, { file: roomsFile, namespace, types, specFileSuffix: options.specFileSuffix }),
     maxRoomNameLength: conventions.rooms.maxRoomNameLength,
     maxRoomsPerSocket: conventions.rooms.maxRoomsPerSocket,
     messageMaxLength: conventions.gateway.messageMaxLength,
-    ...sharedImports(app, conventions, roomsFile),
     eventsName: types.typeName,
-    eventsFromUnit: relativeImport(roomsFile, types.eventsFile, app.importSuffix),
   };
   const register = (className: string, file: string) =>
     registerInModule({ key: 'providers', className, file, directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module });
