@@ -5,11 +5,11 @@ function parse(text: string): ts.SourceFile {
   return ts.createSourceFile('/src/chat/chat.contract.ts', text, ts.ScriptTarget.Latest, true);
 }
 
-/** `fragment` merged into `text`, the insertions applied to the text they were computed on. */
+/** `fragment` merged into `text`, the insertions (and what they replace) applied to the text they were computed on. */
 function merge(text: string, fragment: string): string {
   return mergeDeclarations(parse(text), parse(fragment))
     .insertions.sort((a, b) => b.position - a.position)
-    .reduce((result, { position, text: inserted }) => result.slice(0, position) + inserted + result.slice(position), text);
+    .reduce((result, { position, text: inserted, replaces = 0 }) => result.slice(0, position) + inserted + result.slice(position + replaces), text);
 }
 
 const CONTRACT = [
@@ -98,5 +98,19 @@ describe('mergeDeclarations', () => {
     expect(merged).toContain('  userJoined: (member: { userId: string; at: number }) => void;\n}');
     expect(merged.split('userJoined').length - 1).toBe(1);
     expect(merge("import type { WsAck } from './envelope';\n", 'export interface Extra {\n  a: string;\n}\n')).toBe("import type { WsAck } from './envelope';\n\nexport interface Extra {\n  a: string;\n}\n");
+  });
+
+  it('makes an empty map (Record<string, never>) the interface of the members merged into it, its doc comment and export kept', () => {
+    const empty = CONTRACT.replace('export interface ServerEvents {}', '/** What the server sends. */\nexport type ServerEvents = Record<string, never>;');
+    const merged = merge(empty, ROOMS);
+    expect(merged).toContain('/** What the server sends. */\nexport interface ServerEvents {\n  userJoined: (member: RoomMember) => void;\n}\n');
+    expect(merged).not.toContain('Record<string, never>');
+    expect(merge(merged, ROOMS)).toBe(merged);
+  });
+
+  it('asks for a manual step where the map is a type alias other than an empty one', () => {
+    const alias = CONTRACT.replace('export interface ServerEvents {}', 'export type ServerEvents = { ping: () => void };');
+    const edit = mergeDeclarations(parse(alias), parse(ROOMS));
+    expect(edit.manualSteps).toEqual([{ path: '/src/chat/chat.contract.ts', step: 'ServerEvents is not an interface; declare it as one and run the command again.' }]);
   });
 });

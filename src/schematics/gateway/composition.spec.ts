@@ -83,8 +83,10 @@ describe.each<HostKind>(['esm', 'cjs'])('composition in a Nest 12 %s app', (kind
     expect(snapshotTree(tree)).toEqual(before);
   });
 
-  it('room-handler --gateway on a rate-limited gateway ≡ gateway with rooms on', async () => {
-    const conventions = { auth: { enabled: true }, rateLimit: { enabled: true } };
+  it.each([
+    ['a rate-limited', { auth: { enabled: true }, rateLimit: { enabled: true } }, '@UseGuards(WsAuthGuard, WsRateLimitGuard)\n@UseFilters(WsExceptionFilter)'],
+    ['a guarded, filtered', { auth: { enabled: true }, filter: { enabled: true } }, '@UseGuards(WsAuthGuard)\n@UseFilters(WsExceptionFilter)'],
+  ])('room-handler --gateway on %s gateway ≡ gateway with rooms on', async (_gateway, conventions, decorators) => {
     const composed = appWithConventions(kind, { ...conventions, rooms: { enabled: true } });
     await runSchematic(runner, 'gateway', { name: 'chat' }, composed);
 
@@ -94,25 +96,11 @@ describe.each<HostKind>(['esm', 'cjs'])('composition in a Nest 12 %s app', (kind
 
     const rooms = '/src/chat/chat.rooms.ts';
     expect(later.readContent(rooms)).toBe(composed.readContent(rooms));
-    expect(later.readContent(rooms)).toContain('@UseGuards(WsAuthGuard, WsRateLimitGuard)\n@UseFilters(WsExceptionFilter)\nexport class ChatRooms');
+    expect(later.readContent(rooms)).toContain(`${decorators}\nexport class ChatRooms`);
     // The room handler's own rerun reads the guards it carries: nothing changes.
     const before = snapshotTree(later);
     await runSchematic(runner, 'room-handler', { name: 'chat', gateway: 'chat' }, later);
     expect(snapshotTree(later)).toEqual(before);
-  });
-
-  it('room-handler --gateway on a guarded, filtered gateway ≡ gateway with rooms on', async () => {
-    const conventions = { auth: { enabled: true }, filter: { enabled: true } };
-    const composed = appWithConventions(kind, { ...conventions, rooms: { enabled: true } });
-    await runSchematic(runner, 'gateway', { name: 'chat' }, composed);
-
-    const later = appWithConventions(kind, { ...conventions, rooms: { enabled: false } });
-    await runSchematic(runner, 'gateway', { name: 'chat' }, later);
-    await runSchematic(runner, 'room-handler', { name: 'chat', gateway: 'chat' }, later);
-
-    const rooms = '/src/chat/chat.rooms.ts';
-    expect(later.readContent(rooms)).toBe(composed.readContent(rooms));
-    expect(later.readContent(rooms)).toContain('@UseGuards(WsAuthGuard)\n@UseFilters(WsExceptionFilter)\nexport class ChatRooms');
   });
 
   it('the contract: gateway with rooms on ≡ gateway + room-handler --gateway, and presence, notifier, client in any order rerun unchanged', async () => {
