@@ -82,26 +82,26 @@ function withLocalNames(fragment: ts.SourceFile, localNames: Map<string, string>
  */
 function partEdit(contract: ts.SourceFile, fragment: ts.SourceFile, types: NamespaceTypes): Edit {
   const imports = fragment.statements.filter(ts.isImportDeclaration);
-  if (!contract.statements.some(ts.isImportDeclaration)) {
-    // Every part's payloads before the event maps, in the order the parts were merged.
-    const merge = mergeDeclarations(contract, fragment, { before: `${types.typeName}ClientEvents` });
-    if (merge.insertions.length === 0) return noEdit();
-    const text = imports.map((declaration) => `${declaration.getText()}\n`).join('');
-    return text ? { ...merge, insertions: [{ path: contract.fileName, position: 0, text: `${text}\n` }, ...merge.insertions] } : merge;
-  }
-  const requests = imports.flatMap((declaration) => {
-    const bindings = declaration.importClause?.namedBindings;
-    const from = (declaration.moduleSpecifier as ts.StringLiteral).text;
-    return bindings && ts.isNamedImports(bindings) ? bindings.elements.map((element) => ({ path: contract.fileName, symbol: element.name.text, from, typeOnly: true })) : [];
-  });
+  const contractHasImports = contract.statements.some(ts.isImportDeclaration);
+  const requests = contractHasImports
+    ? imports.flatMap((declaration) => {
+        const bindings = declaration.importClause?.namedBindings;
+        const from = (declaration.moduleSpecifier as ts.StringLiteral).text;
+        return bindings && ts.isNamedImports(bindings) ? bindings.elements.map((element) => ({ path: contract.fileName, symbol: element.name.text, from, typeOnly: true })) : [];
+      })
+    : [];
   const localNames = new Map(
     requests.flatMap(({ symbol, from }) => {
       const local = findImportedName(contract, symbol, from, { typeOnly: true });
       return local && local !== symbol ? [[symbol, local] as const] : [];
     }),
   );
+  // Every part's payloads before the event maps, in the order the parts were merged.
   const merge = mergeDeclarations(contract, withLocalNames(fragment, localNames), { before: `${types.typeName}ClientEvents` });
-  return merge.insertions.length === 0 ? noEdit() : { ...merge, imports: requests };
+  if (merge.insertions.length === 0) return noEdit();
+  if (contractHasImports) return { ...merge, imports: requests };
+  const text = imports.map((declaration) => `${declaration.getText()}\n`).join('');
+  return text ? { ...merge, insertions: [{ path: contract.fileName, position: 0, text: `${text}\n` }, ...merge.insertions] } : merge;
 }
 
 /**

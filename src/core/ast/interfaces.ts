@@ -52,9 +52,14 @@ export function addInterfaceMembers(source: ts.SourceFile, declaration: ts.Inter
  * an empty interface. The members merged into it make it the interface they belong to.
  */
 function findEmptyMap(source: ts.SourceFile, name: string): ts.TypeAliasDeclaration | undefined {
-  return source.statements.find(
-    (statement): statement is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(statement) && statement.name.text === name && statement.type.getText(source).replace(/\s/g, '') === 'Record<string,never>',
-  );
+  const isEmptyRecord = (type: ts.TypeNode) =>
+    ts.isTypeReferenceNode(type) &&
+    ts.isIdentifier(type.typeName) &&
+    type.typeName.text === 'Record' &&
+    type.typeArguments?.length === 2 &&
+    type.typeArguments[0].kind === ts.SyntaxKind.StringKeyword &&
+    type.typeArguments[1].kind === ts.SyntaxKind.NeverKeyword;
+  return source.statements.find((statement): statement is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(statement) && statement.name.text === name && isEmptyRecord(statement.type));
 }
 
 /** The empty map, replaced by the interface of `members` (its modifiers and doc comment kept). */
