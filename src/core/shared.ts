@@ -2,6 +2,7 @@ import { Rule } from '@angular-devkit/schematics';
 import { AppContext } from './app-context';
 import { Conventions } from './conventions';
 import { writeTemplates } from './generate';
+import { layoutFor } from './layout';
 import { relativeImport } from './naming';
 
 /** The one folder where pieces shared by every gateway live (default `src/realtime`). */
@@ -40,7 +41,7 @@ export function sharedRedisImport(app: AppContext, conventions: Conventions, fro
 /** The shared presence store (in process, or in Redis across instances), used by every namespace's presence handler. */
 export function writeSharedPresence(app: AppContext, conventions: Conventions): Rule {
   return writeTemplates(
-    { folder: 'shared/presence', destination: sharedFolder(app, conventions), variables: { client: conventions.adapter.client, importSuffix: app.importSuffix, commands: redisCommands(conventions) } },
+    { folder: 'shared/presence', destination: sharedFolder(app, conventions), variables: { client: conventions.adapter.client, importSuffix: app.importSuffix, commands: redisCommands(conventions), layout: layoutFor() } },
     { kind: 'shared' },
   );
 }
@@ -52,5 +53,5 @@ export function sharedPresenceImport(app: AppContext, conventions: Conventions, 
 
 /** The method names of the Redis commands the shared pieces call, in the client library's spelling. */
 function redisCommands(conventions: Conventions) {
-  return conventions.adapter.client === 'ioredis' ? { hKeys: 'hkeys', sMembers: 'smembers' } : { hKeys: 'hKeys', sMembers: 'sMembers' };
+  return conventions.adapter.client === 'ioredis' ? { sMembers: 'smembers' } : { sMembers: 'sMembers' };
 }

@@ -57,7 +57,7 @@ describe('client schematic', () => {
       'rooms, presence, the notifier, auth and the rate limit (feature)',
       EVERYTHING,
       ['message', 'joinRoom', 'leaveRoom', 'roomMessage', 'roomMembers', 'onlineUsers'],
-      ['message', 'userJoined', 'userLeft', 'roomMessage', 'userOnline', 'userOffline', 'notification'],
+      ['message', 'userJoined', 'userLeft', 'roomMessage', 'presenceDiff', 'notification'],
     ],
   ])('types the client by the contract, which lists every event of the namespace: %s', async (_case, conventions, clientEvents, serverEvents) => {
     const { tree } = await run('feature', withConventions(createAppTree('esm'), { ...conventions, client: { enabled: true } }), { name: 'chat' });

@@ -120,7 +120,7 @@ describe.each<HostKind>(['esm', 'cjs'])('composition in a Nest 12 %s app', (kind
     await runSchematic(runner, 'presence', { gateway: 'chat' }, later);
     await runSchematic(runner, 'client', { gateway: 'chat' }, later);
     const contract = later.readContent('/src/chat/chat.contract.ts');
-    expect(contract.indexOf('notification:')).toBeLessThan(contract.indexOf('userOnline:'));
+    expect(contract.indexOf('notification:')).toBeLessThan(contract.indexOf('presenceDiff:'));
     const before = snapshotTree(later);
     await runSchematic(runner, 'gateway', { name: 'chat' }, later);
     await runSchematic(runner, 'presence', { gateway: 'chat' }, later);

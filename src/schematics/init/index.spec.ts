@@ -77,6 +77,8 @@ describe('init schematic', () => {
       rateLimit: { ...defaults.rateLimit, enabled: true },
       client: { ...defaults.client, enabled: true },
     });
+    // Presence's timings too (SPEC §4, §5.8).
+    expect(written.presence).toEqual({ enabled: true, diffIntervalMs: 250, offlineGraceMs: 5000, instanceTimeoutMs: 30000 });
     // The schema's own defaults keep them off: an app without realtime.json behaves as before.
     expect([defaults.notifier.enabled, defaults.presence.enabled, defaults.rateLimit.enabled, defaults.client.enabled]).toEqual([false, false, false, false]);
     // The $schema path points at the schema the package ships, and the file is valid against it.

@@ -28,13 +28,20 @@ describe('presence schematic', () => {
     expect(handler).toContain("@WebSocketGateway({ namespace: 'chat' })\n@UseFilters(WsExceptionFilter)\nexport class ChatPresence\n");
     expect(handler).toContain("@SubscribeMessage('onlineUsers')");
     expect(handler).toContain('const INSTANCE_TIMEOUT_MS = 30_000;');
+    expect(handler).toContain('const DIFF_INTERVAL_MS = 250;');
+    expect(handler).toContain('const OFFLINE_GRACE_MS = 5_000;');
     expect(handler).toContain("} from '../realtime/realtime-presence.js';");
     expect(handler).toContain("import type { ChatNamespace, ChatSocket } from './chat.events.js';");
-    expect(tree.readContent('/src/chat/chat.presence.spec.ts')).toContain("import { ChatPresence } from './chat.presence.js';");
+    const spec = tree.readContent('/src/chat/chat.presence.spec.ts');
+    expect(spec).toContain("import { ChatPresence } from './chat.presence.js';");
+    // The app's runner (vitest in a Nest 12 ESM app) drives the diff windows with fake timers.
+    expect(spec).toContain('vi.useFakeTimers();');
+    expect(spec).toContain('const OFFLINE_GRACE_MS = 5_000;');
     const store = tree.readContent('/src/realtime/realtime-presence.ts');
-    expect(store).toContain("import type { RealtimeRedis } from './realtime-redis.js';");
+    expect(store).toContain("  type RealtimeRedis,\n} from './realtime-redis.js';");
     expect(store).toContain('return this.redis.eval(script, { keys, arguments: args });');
-    expect(store).toContain('this.redis.hKeys(this.keys.users)');
+    expect(store).toContain('this.redis.sMembers(this.keys.instances)');
+    expect(store).toContain('this.redis.destroy();');
     expect(occurrences(tree.readContent('/src/app.module.ts'), 'ChatPresence')).toBe(2);
     expect(tree.readContent('/src/app.module.ts')).toContain('providers: [AppService, ChatGateway, ChatPresence],');
     expect(JSON.parse(tree.readContent('/package.json')).dependencies).toMatchObject({ redis: expect.any(String), '@nestjs/websockets': expect.any(String) });
@@ -58,7 +65,7 @@ describe('presence schematic', () => {
   });
 
   it('copies the gateway’s guards and filters onto the handler, and a rerun on the guarded app changes nothing', async () => {
-    const app = withConventions(createAppTree('cjs'), { auth: { enabled: true }, presence: { instanceTimeoutMs: 3000 } });
+    const app = withConventions(createAppTree('cjs'), { auth: { enabled: true }, presence: { instanceTimeoutMs: 3000, diffIntervalMs: 100, offlineGraceMs: 1500 } });
     const { tree: withGateway } = await run('gateway', app, { name: 'admin/chat' });
     const { tree } = await run('presence', withGateway, { name: 'chat', gateway: 'admin/chat' });
     const handler = tree.readContent('/src/admin/chat/chat.presence.ts');
@@ -66,6 +73,10 @@ describe('presence schematic', () => {
     expect(handler).toContain("from '../../realtime/ws-auth.guard';");
     expect(handler).toContain("from '../../realtime/realtime-presence';");
     expect(handler).toContain('const INSTANCE_TIMEOUT_MS = 3_000;');
+    expect(handler).toContain('const DIFF_INTERVAL_MS = 100;');
+    expect(handler).toContain('const OFFLINE_GRACE_MS = 1_500;');
+    // Jest in a CommonJS app.
+    expect(tree.readContent('/src/admin/chat/chat.presence.spec.ts')).toContain('jest.advanceTimersByTimeAsync(ms)');
 
     const before = snapshotTree(tree);
     await run('presence', tree, { name: 'chat', gateway: 'admin/chat' });
@@ -89,7 +100,8 @@ describe('presence schematic', () => {
     const { tree } = await run('presence', withGateway, { gateway: 'chat' });
     const store = tree.readContent('/src/realtime/realtime-presence.ts');
     expect(store).toContain('return this.redis.eval(script, keys.length, ...keys, ...args);');
-    expect(store).toContain('this.redis.hkeys(this.keys.users)');
+    expect(store).toContain('this.redis.smembers(this.keys.instances)');
+    expect(store).toContain('this.redis.disconnect();');
     expect(JSON.parse(tree.readContent('/package.json')).dependencies).toMatchObject({ ioredis: expect.any(String) });
   });
 

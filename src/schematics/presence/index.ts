@@ -24,7 +24,10 @@ export const presence = realtimeSchematic<PresenceOptions>((options, run) => (tr
   const variables = {
     ...location,
     ...besideGatewayVariables(tree, run, { file: presenceFile, namespace, types, specFileSuffix: options.specFileSuffix }),
+    diffIntervalMs: withDigitSeparators(conventions.presence.diffIntervalMs),
+    offlineGraceMs: withDigitSeparators(conventions.presence.offlineGraceMs),
     instanceTimeoutMs: withDigitSeparators(conventions.presence.instanceTimeoutMs),
+    timers: app.testRunner === 'vitest' ? 'vi' : 'jest',
     sharedPresenceFromUnit: sharedPresenceImport(app, conventions, presenceFile),
     sharedRedisFromUnit: sharedRedisImport(app, conventions, presenceFile),
     eventsName: types.typeName,
