@@ -50,7 +50,7 @@ let transcriptMuted = false;
 /** A user's socket on /chat; every event it receives goes into the transcript. */
 function connect(url, name, token) {
   const socket = io(`${url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: token ? { token } : {} });
-  for (const event of ['userJoined', 'userLeft', 'roomMessage', 'message', 'notification', 'userOnline', 'userOffline', 'exception']) {
+  for (const event of ['userJoined', 'userLeft', 'roomMessage', 'message', 'notification', 'presenceDiff', 'exception']) {
     socket.on(event, (payload) => {
       if (!transcriptMuted) say(`    ${name} ← ${event} ${JSON.stringify(payload)}`);
     });
@@ -175,12 +175,16 @@ try {
   await pushed;
   await pause(50);
 
-  say('\n  Presence: dave comes online and goes offline; everyone in the namespace is told once');
+  say('\n  Presence: dave comes online (one presenceDiff per 250 ms window), drops and is back at once (nothing is sent),');
+  say('  then leaves: everyone in the namespace is told once the grace (presence.offlineGraceMs, 5 s) has passed');
   const dave = await connect(server.url, 'dave', token('dave'));
-  await pause(100);
+  await pause(400);
   await emit(alice, 'alice', 'onlineUsers', {});
   dave.disconnect();
-  await pause(200);
+  const daveAgain = await connect(server.url, 'dave', token('dave'));
+  await pause(400);
+  daveAgain.disconnect();
+  await pause(5_600);
 
   say('\n  Rate limit: carol sends a burst of 25 messages; 20 per second are served, the rest refused');
   // Every event counts, refused ones too: carol's earlier post is in the current window, so the

@@ -124,7 +124,7 @@ describe('asyncapi in a Nest 12 ESM app', () => {
     const document = JSON.parse(text) as Document;
     const declared = declaredEvents(app);
     expect(declared.received).toEqual(expect.arrayContaining(['/chat message', '/chat joinRoom', '/chat onlineUsers', '/board move']));
-    expect(declared.sent).toEqual(expect.arrayContaining(['/chat exception', '/chat message', '/chat userJoined', '/chat userOnline', '/chat notification', '/board moved']));
+    expect(declared.sent).toEqual(expect.arrayContaining(['/chat exception', '/chat message', '/chat userJoined', '/chat presenceDiff', '/chat notification', '/board moved']));
     expect(documented(document, 'receive')).toEqual(declared.received);
     expect(documented(document, 'send')).toEqual(declared.sent);
     for (const operation of Object.values(document.operations)) {

@@ -112,7 +112,7 @@ describe('the chat client in two tabs of headless Chromium', () => {
   }
 
   const status = (tab: Page) => tab.locator('#status').textContent();
-  /** The texts of the log entries of one kind (`ack`, `roomMessage`, `userOnline`…), in order. */
+  /** The texts of the log entries of one kind (`ack`, `roomMessage`, `presenceDiff`…), in order. */
   const entries = (tab: Page, kind: string) => tab.locator(`#log li[data-kind="${kind}"]`).allTextContents();
   /** Waits until the tab's log has an entry of `kind` with exactly `text`. */
   const shows = (tab: Page, kind: string, text: string) =>
@@ -133,7 +133,7 @@ describe('the chat client in two tabs of headless Chromium', () => {
     expect(await status(bob)).toBe('connected');
 
     // Presence: alice's tab is told bob came online; bob's asked who is (onlineUsers).
-    await shows(alice, 'userOnline', 'bob is online');
+    await shows(alice, 'presenceDiff', 'bob is online');
     await bob.locator('#online li', { hasText: 'alice' }).waitFor();
     expect(await alice.locator('#online li').allTextContents()).toEqual(['alice', 'bob']);
     expect(await bob.locator('#online li').allTextContents()).toEqual(['alice', 'bob']);
@@ -163,9 +163,9 @@ describe('the chat client in two tabs of headless Chromium', () => {
       'roomMessage: ok',
     ]);
 
-    // Bob closes his tab: alice's page is told he went offline.
+    // Bob closes his tab: once the grace (presence.offlineGraceMs) has passed, alice's page is told he went offline.
     await bob.close();
-    await shows(alice, 'userOffline', 'bob is offline');
+    await shows(alice, 'presenceDiff', 'bob is offline');
     expect(await alice.locator('#online li').allTextContents()).toEqual(['alice']);
     expect(consoles.get(alice)).toEqual([]);
     await alice.close();

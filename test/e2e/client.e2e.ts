@@ -89,7 +89,7 @@ export async function usage(token: string): Promise<string[]> {
   }
   const stop = client.on('roomMessage', ({ room, text, sender }) => console.log(room, text, sender));
   client.on('notification', ({ type, message, data }) => console.log(type, message, data));
-  client.on('userOnline', ({ userId }) => console.log(userId));
+  client.on('presenceDiff', ({ joins, leaves }) => console.log(joins, leaves));
   const joined = await client.request('joinRoom', { room: 'lobby' });
   const members = await client.request('roomMembers', { room: 'lobby' });
   const failure: WsError | undefined = joined.ok ? undefined : joined.error;
@@ -263,18 +263,18 @@ describe('the contract and the typed client of init + feature chat in a nest12-e
       }
     });
 
-    it('delivers the server events to typed listeners: userJoined, roomMessage, userOnline, notification; unsubscribing stops them', async () => {
+    it('delivers the server events to typed listeners: userJoined, roomMessage, presenceDiff, notification; unsubscribing stops them', async () => {
       const dave = await connect('dave');
-      // Dave's own userOnline may still be on its way: wait for erin's.
+      // Dave's own join may still be on its way, or come in the same diff: wait for erin's.
       const online = new Promise((resolve) => {
-        const stop = dave.on('userOnline', (payload) => {
-          if ((payload as { userId: string }).userId !== 'erin') return;
+        const stop = dave.on('presenceDiff', (payload) => {
+          if (!(payload as { joins: string[] }).joins.includes('erin')) return;
           stop();
           resolve(payload);
         });
       });
       const erin = await connect('erin');
-      expect(await online).toEqual({ userId: 'erin' });
+      expect(await online).toEqual({ joins: expect.arrayContaining(['erin']), leaves: [] });
 
       const joined = next(dave, 'userJoined');
       await dave.request('joinRoom', { room: 'board' });

@@ -1,44 +1,84 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { createTestApp, removeTestApp } from '../support/apps';
-import { RunningApp, startApp } from '../support/processes';
-import { connected, openClient } from '../support/clients';
+import { ConnectedUser, connectUser, connected, openClient } from '../support/clients';
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET, signJwt } from '../support/jwt';
+import { RunningApp, run, startApp } from '../support/processes';
 import { OwnRedis, redisServerAvailable, startOwnRedis } from '../support/redis';
 
 /**
- * presence end to end (SPEC §5.8): a real Nest 12 ESM app with auth, rooms and presence on
- * (instanceTimeoutMs 3000), `gateway chat`, `presence --gateway chat` and `redis-adapter`, built
- * and started as two instances on a redis-server of the test's own (node-redis, then ioredis):
- * online/offline once per user over both instances, onlineUsers from either, an instance killed
- * with SIGKILL taking its users with it, a clean shutdown; then one instance without REDIS_URL.
+ * presence end to end (SPEC §5.8): real Nest 12 ESM apps with presence on and small timings
+ * (diff window 200 ms, grace 2 s, instance timeout 3 s), started as two instances on a
+ * redis-server of the test's own: over node-redis, the whole `init` feature set from
+ * `feature chat` (auth, rooms, notifier, presence, rate limit, the pubsub adapter); over ioredis,
+ * `gateway chat`, `presence --gateway chat` and `redis-adapter` run one by one. Cases: arrivals
+ * batched into one diff, no flicker (a reconnect within the grace, a move to the other instance),
+ * the grace, SIGKILL, a clean shutdown whose users reconnect elsewhere, a worker
+ * (`createApplicationContext`) with presence in its AppModule, Redis down at shutdown; then one
+ * instance without REDIS_URL.
  */
 const withRedis = redisServerAvailable();
 if (!withRedis) {
   console.warn('SKIPPED: no redis-server binary on this machine, so the presence e2e tests across instances cannot run.');
 }
 
+const DIFF_INTERVAL_MS = 200;
+const OFFLINE_GRACE_MS = 2000;
 const INSTANCE_TIMEOUT_MS = 3000;
-/** How late the announcement of a killed instance's users may be: the design's bound (TTL + one reaping period, 2 s here) is inside this. */
-const CRASH_SLACK_MS = 1500;
-const PRESENCE_EVENTS = ['userOnline', 'userOffline'] as const;
+const PRESENCE = { diffIntervalMs: DIFF_INTERVAL_MS, offlineGraceMs: OFFLINE_GRACE_MS, instanceTimeoutMs: INSTANCE_TIMEOUT_MS };
+/** Scheduling and delivery on a loaded machine: how late a diff may be beyond the design's bound. */
+const SLACK_MS = 1000;
+/** Long enough for any diff a step could cause (a leave due after the grace, settled and sent) to have arrived. */
+const QUIET_MS = OFFLINE_GRACE_MS + 3 * DIFF_INTERVAL_MS + SLACK_MS;
 
-type Announcement = [event: string, userId: string];
+/** A worker: no socket server, the same AppModule (presence in it); notifies argv[2] and closes the app. */
+const WORKER = `import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import { ChatNotifier } from './chat/chat.notifier.js';
+
+const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+try {
+  await app.get(ChatNotifier).toUser(process.argv[2], 'notification', { type: 'worker', message: process.argv[3] });
+  console.log('NOTIFIED');
+} finally {
+  await app.close();
+}
+`;
 
 const builtApps = new Map<string, Promise<string>>();
 
 /** The app for a Redis client library, built once for every test that uses it. */
 function appWithPresence(client: 'redis' | 'ioredis'): Promise<string> {
-  if (!builtApps.has(client)) builtApps.set(client, buildApp(client));
+  if (!builtApps.has(client)) builtApps.set(client, client === 'redis' ? buildFeatureApp() : buildAppStepByStep());
   return builtApps.get(client)!;
 }
 
-async function buildApp(client: 'redis' | 'ioredis'): Promise<string> {
+/** `init`'s feature set through `feature chat` (the adapter wired, kind pubsub), with the worker beside main.ts. */
+async function buildFeatureApp(): Promise<string> {
   const app = await createTestApp('nest12-esm');
-  const conventions = { auth: { enabled: true }, rooms: { enabled: true }, presence: { instanceTimeoutMs: INSTANCE_TIMEOUT_MS }, adapter: { client } };
+  const cli = appBin(app, 'realtime-schematics');
+  await succeed(app, cli, ['init', '--skip-install']);
+  const conventions = JSON.parse(readFileSync(join(app, 'realtime.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+  for (const block of ['auth', 'rooms', 'notifier', 'presence', 'rateLimit']) expect(conventions[block].enabled).toBe(true);
+  conventions.presence = { ...conventions.presence, ...PRESENCE };
+  conventions.adapter = { ...conventions.adapter, enabled: true, kind: 'pubsub', client: 'redis' };
+  writeFileSync(join(app, 'realtime.json'), JSON.stringify(conventions));
+  const generated = await succeed(app, cli, ['feature', 'chat']);
+  for (const file of ['src/chat/chat.presence.ts', 'src/chat/chat.notifier.ts', 'src/realtime/realtime-presence.ts']) {
+    expect(generated.stdout).toContain(`CREATE ${file}`);
+  }
+  writeFileSync(join(app, 'src/notify-worker.ts'), WORKER);
+  await checkAndBuild(app);
+  return app;
+}
+
+/** The building blocks one by one: gateway, presence, redis-adapter (ioredis). */
+async function buildAppStepByStep(): Promise<string> {
+  const app = await createTestApp('nest12-esm');
+  const conventions = { auth: { enabled: true }, rooms: { enabled: true }, presence: PRESENCE, adapter: { client: 'ioredis' } };
   writeFileSync(join(app, 'realtime.json'), JSON.stringify(conventions));
   const cli = appBin(app, 'realtime-schematics');
   await succeed(app, cli, ['gateway', 'chat']);
@@ -51,31 +91,42 @@ async function buildApp(client: 'redis' | 'ioredis'): Promise<string> {
   expect(generated.stderr).not.toContain('WARNING');
   expect((await succeed(app, cli, ['presence', '--gateway', 'chat'])).stdout.trim()).toBe('Nothing to be done.');
   await succeed(app, cli, ['redis-adapter']);
-  expect((await succeed(app, cli, ['check'])).stdout).toContain('No problems found.');
-  // The generated spec passes in the app's own runner (vitest here).
-  await succeed(app, 'npm', ['test', '--', 'src/chat/chat.presence.spec.ts']);
-  await succeed(app, 'npm', ['run', 'build']);
+  await checkAndBuild(app);
   return app;
 }
 
+async function checkAndBuild(app: string): Promise<void> {
+  expect((await succeed(app, appBin(app, 'realtime-schematics'), ['check'])).stdout).toContain('No problems found.');
+  // The generated spec (batching, grace, alternation with fake timers) passes in the app's own runner (vitest here).
+  await succeed(app, 'npm', ['test', '--', 'src/chat/chat.presence.spec.ts']);
+  await succeed(app, 'npm', ['run', 'build']);
+}
+
+type Diff = { joins: string[]; leaves: string[] };
+/** A diff as an observer got it, with when it arrived. */
+type Received = Diff & { at: number };
+
 const sockets: Socket[] = [];
 
-/** A connection of user `sub` to the chat namespace, recording the presence announcements it receives. */
+/** A connection of user `sub` to the chat namespace, recording the presence diffs it receives. */
 async function connectAs(server: RunningApp, sub: string) {
   const socket = openClient(`${server.url}/chat`, { auth: { token: signJwt({ sub }) } });
   sockets.push(socket);
-  const announcements: Announcement[] = [];
-  for (const event of PRESENCE_EVENTS) socket.on(event, (payload: { userId: string }) => announcements.push([event, payload.userId]));
+  const diffs: Received[] = [];
+  socket.on('presenceDiff', (diff: Diff) => diffs.push({ ...diff, at: Date.now() }));
   await connected(socket);
   return {
     socket,
-    /** The announcements received so far, taken (the next call returns only later ones). */
-    take: () => announcements.splice(0),
-    /** Waits (up to 5 s) until `event` for `userId` has arrived. */
-    async until(event: string, userId: string): Promise<void> {
-      for (let waited = 0; waited < 5000 && !announcements.some(([e, u]) => e === event && u === userId); waited += 20) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
+    /** The diffs received so far, taken (the next call returns only later ones). */
+    take: () => diffs.splice(0),
+    /** Waits (up to `ms`) until a diff received has `userId` in its `change`; resolves with that diff, if any. */
+    async until(change: 'joins' | 'leaves', userId: string, ms = 5000): Promise<Received | undefined> {
+      for (let waited = 0; waited <= ms; waited += 20) {
+        const diff = diffs.find((item) => item[change].includes(userId));
+        if (diff) return diff;
+        await sleep(20);
       }
+      return undefined;
     },
     async onlineUsers(): Promise<string[]> {
       const ack = (await socket.timeout(5000).emitWithAck('onlineUsers', {})) as { ok: true; data: { userIds: string[] } };
@@ -87,21 +138,22 @@ async function connectAs(server: RunningApp, sub: string) {
 
 type Observer = Awaited<ReturnType<typeof connectAs>>;
 
-/** Lets in-flight disconnects reach the server before the next step (nothing is expected from them). */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * "Nothing was announced": a marker user connects on `instance` after the step, and every
- * observer's next announcement is the marker's: an announcement of the step (sent before it, by
- * the same instance) would have come first.
- */
-async function expectNothingAnnounced(instance: RunningApp, observers: Observer[], marker: string): Promise<void> {
-  await settle();
-  await connectAs(instance, marker);
-  for (const observer of observers) {
-    await observer.until('userOnline', marker);
-    expect(observer.take()).toEqual([['userOnline', marker]]);
+/** Every change of the diffs, as `join alice` / `leave bob`, sorted: what the diffs add up to. */
+function changes(diffs: Diff[]): string[] {
+  return diffs.flatMap((diff) => [...diff.joins.map((user) => `join ${user}`), ...diff.leaves.map((user) => `leave ${user}`)]).sort();
+}
+
+/** Connected observers that have seen each other join; their later diffs are the test's. */
+async function observers(...instances: RunningApp[]): Promise<Observer[]> {
+  const connectedObservers = await Promise.all(instances.map((instance, index) => connectAs(instance, `observer-${index}`)));
+  for (const observer of connectedObservers) {
+    for (const index of instances.keys()) expect(await observer.until('joins', `observer-${index}`)).toBeDefined();
   }
+  await sleep(2 * DIFF_INTERVAL_MS);
+  for (const observer of connectedObservers) observer.take();
+  return connectedObservers;
 }
 
 afterEach(() => {
@@ -123,7 +175,8 @@ afterAll(async () => {
     await redis?.stop();
   });
 
-  const instanceCount = () => Number(execFileSync('redis-cli', ['-u', redis.url, 'SCARD', 'realtime:presence:{/chat}:instances'], { encoding: 'utf8' }).trim());
+  const redisCli = (...args: string[]) => execFileSync('redis-cli', ['-u', redis.url, ...args], { encoding: 'utf8' }).trim();
+  const instanceCount = () => Number(redisCli('SCARD', 'realtime:presence:{/chat}:instances'));
 
   describe.each([['redis' as const], ['ioredis' as const]])('over %s', (client) => {
     let app: string;
@@ -138,84 +191,195 @@ afterAll(async () => {
       app = await appWithPresence(client);
     });
 
+    beforeEach(() => {
+      // No counts or pending leaves left by an earlier test.
+      redisCli('FLUSHALL');
+    });
+
     afterEach(async () => {
       sockets.splice(0).forEach((socket) => socket.disconnect());
       for (const instance of instances.splice(0)) await instance.stop();
     });
 
-    it('announces each user once over both instances, lists them from either, and takes a killed instance’s users offline', async () => {
+    it('sends the arrivals of a window in one diff to the clients of both instances, and lists the users from either', async () => {
       const [a, b] = [await start(), await start()];
-      const observers = [await connectAs(a, 'observer-a'), await connectAs(b, 'observer-b')];
-      const [onA, onB] = observers;
-      await onA.until('userOnline', 'observer-a');
-      await onA.until('userOnline', 'observer-b');
-      await onB.until('userOnline', 'observer-b');
+      const [onA, onB] = await observers(a, b);
+
+      const arrivals = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8'];
+      await Promise.all(arrivals.map((user) => connectAs(a, user)));
+      // A second device of u1, on the other instance: no join of its own.
+      await connectAs(b, 'u1');
+      for (const observer of [onA, onB]) {
+        expect(await observer.until('joins', 'u8')).toBeDefined();
+        await sleep(3 * DIFF_INTERVAL_MS);
+        const diffs = observer.take();
+        expect(changes(diffs)).toEqual(arrivals.map((user) => `join ${user}`));
+        // One broadcast per window, not one per arrival: the arrivals fit in a window or two.
+        expect(diffs.length).toBeLessThanOrEqual(2);
+      }
+      const everyone = ['observer-0', 'observer-1', ...arrivals].sort();
+      expect(await onA.onlineUsers()).toEqual(everyone);
+      expect(await onB.onlineUsers()).toEqual(everyone);
+    });
+
+    it('sends nothing for a user who reconnects within the grace, or moves to the other instance', async () => {
+      const [a, b] = [await start(), await start()];
+      const [onA, onB] = await observers(a, b);
+      const alice = await connectAs(a, 'alice');
+      expect(await onB.until('joins', 'alice')).toBeDefined();
+      await sleep(2 * DIFF_INTERVAL_MS);
       onA.take();
       onB.take();
 
-      const alicePhone = await connectAs(a, 'alice');
-      for (const observer of observers) {
-        await observer.until('userOnline', 'alice');
-        expect(observer.take()).toEqual([['userOnline', 'alice']]);
+      // A network blip: gone, back on the same instance within the grace.
+      alice.socket.disconnect();
+      await sleep(OFFLINE_GRACE_MS / 4);
+      // Within the grace she is still listed.
+      expect(await onB.onlineUsers()).toContain('alice');
+      const back = await connectAs(a, 'alice');
+      // A deploy: her connection moves to the other instance.
+      back.socket.disconnect();
+      await sleep(OFFLINE_GRACE_MS / 4);
+      await connectAs(b, 'alice');
+
+      await sleep(QUIET_MS);
+      expect(onA.take()).toEqual([]);
+      expect(onB.take()).toEqual([]);
+      expect(await onA.onlineUsers()).toContain('alice');
+    });
+
+    it('sends a leave once the grace has passed since the last connection ended, not before, from one instance', async () => {
+      const [a, b] = [await start(), await start()];
+      const [onA, onB] = await observers(a, b);
+      const phone = await connectAs(b, 'bob');
+      const laptop = await connectAs(a, 'bob');
+      expect(await onA.until('joins', 'bob')).toBeDefined();
+      await sleep(2 * DIFF_INTERVAL_MS);
+      expect(changes(onA.take())).toEqual(['join bob']);
+      onB.take();
+
+      phone.socket.disconnect();
+      laptop.socket.disconnect();
+      const lastEnded = Date.now();
+      for (const observer of [onA, onB]) {
+        const leave = await observer.until('leaves', 'bob', OFFLINE_GRACE_MS + 5000);
+        expect(leave).toBeDefined();
+        expect(leave!.at - lastEnded).toBeGreaterThanOrEqual(OFFLINE_GRACE_MS - 50);
+        expect(leave!.at - lastEnded).toBeLessThan(OFFLINE_GRACE_MS + DIFF_INTERVAL_MS + SLACK_MS);
       }
+      await sleep(3 * DIFF_INTERVAL_MS);
+      // Exactly one instance settled it: each client got one leave.
+      expect(changes(onA.take())).toEqual(['leave bob']);
+      expect(changes(onB.take())).toEqual(['leave bob']);
+      expect(await onA.onlineUsers()).toEqual(['observer-0', 'observer-1']);
+    });
 
-      // Her second device, on the other instance: nothing to announce.
-      const aliceLaptop = await connectAs(b, 'alice');
-      await expectNothingAnnounced(b, observers, 'marker-1');
-      const everyone = ['alice', 'marker-1', 'observer-a', 'observer-b'];
-      expect(await onA.onlineUsers()).toEqual(everyone);
-      expect(await onB.onlineUsers()).toEqual(everyone);
-
-      // One of two devices leaves: nothing; the last one leaves: offline, once.
-      alicePhone.socket.disconnect();
-      await expectNothingAnnounced(a, observers, 'marker-2');
-      aliceLaptop.socket.disconnect();
-      for (const observer of observers) {
-        await observer.until('userOffline', 'alice');
-        expect(observer.take()).toEqual([['userOffline', 'alice']]);
-      }
-      expect(await onA.onlineUsers()).not.toContain('alice');
-
+    it('takes a killed instance’s users out in a diff’s leaves within instanceTimeoutMs + the grace + a window', async () => {
+      const [a, b] = [await start(), await start()];
+      const [onA] = await observers(a, b);
       // Carol only on B, dave on both: B dies without a word.
       await connectAs(b, 'carol');
       await connectAs(a, 'dave');
       const daveOnB = await connectAs(b, 'dave');
-      await onA.until('userOnline', 'carol');
-      await onA.until('userOnline', 'dave');
+      expect(await onA.until('joins', 'carol')).toBeDefined();
+      expect(await onA.until('joins', 'dave')).toBeDefined();
       // A round trip through B's presence: its count of dave's second connection is in Redis.
       expect(await daveOnB.onlineUsers()).toContain('dave');
+      await sleep(2 * DIFF_INTERVAL_MS);
       onA.take();
+
       const killedAt = Date.now();
       process.kill(b.pid, 'SIGKILL');
-      await onA.until('userOffline', 'carol');
-      expect(Date.now() - killedAt).toBeLessThan(INSTANCE_TIMEOUT_MS + CRASH_SLACK_MS);
-      // Every user whose last connection was on B, announced once; dave stays online.
-      await settle();
-      expect(onA.take().sort()).toEqual([
-        ['userOffline', 'carol'],
-        ['userOffline', 'marker-1'],
-        ['userOffline', 'observer-b'],
-      ]);
-      expect(await onA.onlineUsers()).toEqual(['dave', 'marker-2', 'observer-a']);
+      const leave = await onA.until('leaves', 'carol', INSTANCE_TIMEOUT_MS + OFFLINE_GRACE_MS + 5000);
+      expect(leave).toBeDefined();
+      expect(leave!.at - killedAt).toBeLessThan(INSTANCE_TIMEOUT_MS + OFFLINE_GRACE_MS + DIFF_INTERVAL_MS + SLACK_MS);
+      // The grace counts from when the instance was found dead, at least TTL (instanceTimeoutMs / 2) after it died.
+      expect(leave!.at - killedAt).toBeGreaterThanOrEqual(INSTANCE_TIMEOUT_MS / 2 + OFFLINE_GRACE_MS - 50);
+      await sleep(3 * DIFF_INTERVAL_MS);
+      // Every user whose last connection was on B, once; dave stays online.
+      expect(changes(onA.take())).toEqual(['leave carol', 'leave observer-1']);
+      expect(await onA.onlineUsers()).toEqual(['dave', 'observer-0']);
     });
 
-    it('on a clean shutdown, takes the instance out of Redis as it stops and announces its users', async () => {
+    it('on a clean shutdown, sends nothing for the users who reconnect to the other instance, and the others’ leaves from there after the grace', async () => {
       const [a, c] = [await start(), await start()];
-      const onA = await connectAs(a, 'observer');
-      await onA.until('userOnline', 'observer');
+      const [onA] = await observers(a, c);
       await connectAs(c, 'erin');
-      await onA.until('userOnline', 'erin');
-      expect(await onA.onlineUsers()).toEqual(['erin', 'observer']);
+      await connectAs(c, 'gina');
+      expect(await onA.until('joins', 'gina')).toBeDefined();
       expect(instanceCount()).toBe(2);
+      await sleep(2 * DIFF_INTERVAL_MS);
       onA.take();
 
+      const stoppedAt = Date.now();
       await c.stop();
       // Gone from Redis as it stops (beforeApplicationShutdown), not once its heartbeat expires.
       expect(instanceCount()).toBe(1);
-      await onA.until('userOffline', 'erin');
-      expect(onA.take()).toEqual([['userOffline', 'erin']]);
-      expect(await onA.onlineUsers()).toEqual(['observer']);
+      // Erin and the second observer reconnect to A, as a load balancer sends them; gina does not.
+      expect(Date.now() - stoppedAt).toBeLessThan(OFFLINE_GRACE_MS);
+      await connectAs(a, 'erin');
+      await connectAs(a, 'observer-1');
+      expect(await onA.onlineUsers()).toEqual(['erin', 'gina', 'observer-0', 'observer-1']);
+
+      const leave = await onA.until('leaves', 'gina', OFFLINE_GRACE_MS + 5000);
+      expect(leave).toBeDefined();
+      expect(leave!.at - stoppedAt).toBeGreaterThanOrEqual(OFFLINE_GRACE_MS - 50);
+      await sleep(QUIET_MS);
+      expect(changes(onA.take())).toEqual(['leave gina']);
+      expect(await onA.onlineUsers()).toEqual(['erin', 'observer-0', 'observer-1']);
     });
+
+    if (client === 'redis') {
+      it('a worker (an application context, presence in its AppModule) starts, notifies a client of a running instance and exits 0 by itself', async () => {
+        const a = await start();
+        const alice: ConnectedUser = await connectUser(`${a.url}/chat`, 'alice', ['notification']);
+        const before = instanceCount();
+        const worker = await run(process.execPath, ['dist/notify-worker.js', 'alice', 'from the worker'], {
+          cwd: app,
+          env: { REDIS_URL: redis.url, JWT_SECRET: TEST_JWT_SECRET },
+          timeoutMs: 20_000,
+        });
+        expect({ code: worker.code, timedOut: worker.timedOut, stdout: worker.stdout.trim(), stderr: worker.stderr }).toEqual({
+          code: 0,
+          timedOut: false,
+          stdout: 'NOTIFIED',
+          stderr: '',
+        });
+        expect(await alice.received(1)).toEqual([['notification', { type: 'worker', message: 'from the worker' }]]);
+        // Presence did nothing in the worker: it never registered as an instance counting connections.
+        expect(instanceCount()).toBe(before);
+      });
+    }
+  });
+});
+
+(withRedis ? describe : describe.skip)('presence at shutdown with Redis down', () => {
+  let redis: OwnRedis;
+  let instance: RunningApp | undefined;
+
+  beforeAll(async () => {
+    redis = await startOwnRedis();
+  });
+
+  afterAll(async () => {
+    await instance?.stop();
+    await redis?.stop();
+  });
+
+  it.each([['redis' as const], ['ioredis' as const]])('over %s, leaving gives up after a bounded time', async (client) => {
+    instance = await startApp(await appWithPresence(client), { REDIS_URL: redis.url, JWT_SECRET: TEST_JWT_SECRET });
+    await connectAs(instance, 'alice');
+    await redis.stop();
+    process.kill(instance.pid, 'SIGTERM');
+    const signalledAt = Date.now();
+    const gaveUp = /Presence could not leave: no answer from Redis in 1000 ms/;
+    while (!gaveUp.test(instance.output()) && Date.now() - signalledAt < 5000) await sleep(20);
+    const tookMs = Date.now() - signalledAt;
+    await instance.stop();
+    await redis.start();
+    expect(instance.output()).toMatch(gaveUp);
+    // Its own part of the shutdown: SIGTERM → leave given up, within its one-second bound.
+    expect(tookMs).toBeLessThan(1000 + SLACK_MS);
   });
 });
 
@@ -223,30 +387,36 @@ describe('presence in one instance without REDIS_URL', () => {
   let server: RunningApp;
 
   beforeAll(async () => {
-    server = await startApp(await appWithPresence('redis'), { REDIS_URL: '', JWT_SECRET: TEST_JWT_SECRET });
+    server = await startApp(await appWithPresence('ioredis'), { REDIS_URL: '', JWT_SECRET: TEST_JWT_SECRET });
   });
 
   afterAll(async () => {
     await server?.stop();
   });
 
-  it('announces a user online and offline once, and lists the users, in process', async () => {
-    const observer = await connectAs(server, 'observer');
-    await observer.until('userOnline', 'observer');
-    observer.take();
-    const phone = await connectAs(server, 'alice');
-    await observer.until('userOnline', 'alice');
-    expect(observer.take()).toEqual([['userOnline', 'alice']]);
-    const laptop = await connectAs(server, 'alice');
-    await expectNothingAnnounced(server, [observer], 'marker');
-    expect(await observer.onlineUsers()).toEqual(['alice', 'marker', 'observer']);
+  it('batches arrivals, keeps a user through a reconnect within the grace, and sends their leave after it, in process', async () => {
+    const [observer] = await observers(server);
+    await Promise.all(['alice', 'bob', 'carol'].map((user) => connectAs(server, user)));
+    expect(await observer.until('joins', 'carol')).toBeDefined();
+    await sleep(2 * DIFF_INTERVAL_MS);
+    const arrivals = observer.take();
+    expect(changes(arrivals)).toEqual(['join alice', 'join bob', 'join carol']);
+    expect(arrivals.length).toBeLessThanOrEqual(2);
 
-    phone.socket.disconnect();
-    await expectNothingAnnounced(server, [observer], 'marker-2');
-    laptop.socket.disconnect();
-    await observer.until('userOffline', 'alice');
-    expect(observer.take()).toEqual([['userOffline', 'alice']]);
-    expect(await observer.onlineUsers()).toEqual(['marker', 'marker-2', 'observer']);
+    const dave = await connectAs(server, 'dave');
+    expect(await observer.until('joins', 'dave')).toBeDefined();
+    dave.socket.disconnect();
+    await sleep(OFFLINE_GRACE_MS / 4);
+    await connectAs(server, 'dave');
+    const erin = await connectAs(server, 'erin');
+    expect(await observer.until('joins', 'erin')).toBeDefined();
+    erin.socket.disconnect();
+    const erinLeft = Date.now();
+    const leave = await observer.until('leaves', 'erin', OFFLINE_GRACE_MS + 5000);
+    expect(leave!.at - erinLeft).toBeGreaterThanOrEqual(OFFLINE_GRACE_MS - 50);
+    await sleep(QUIET_MS);
+    expect(changes(observer.take())).toEqual(['join dave', 'join erin', 'leave erin']);
+    expect(await observer.onlineUsers()).toEqual(['alice', 'bob', 'carol', 'dave', 'observer-0']);
     expect(server.output()).not.toMatch(/Presence could not/);
   });
 });
