@@ -90,6 +90,8 @@ interface TestServer {
   refused: Set<string>;
   /** When set, `joinRoom` events over this many per window get RATE_LIMITED, as the generated guard does. */
   rateLimit?: { points: number; windowMs: number };
+  /** When true, `joinRoom` is logged and never answered (a server that hangs). */
+  unanswered?: boolean;
   close(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ async function startServer(options: { recovery: boolean }): Promise<TestServer> 
         }
       }
       server.log.push(`${socket.id} joinRoom ${room}`);
+      if (server.unanswered) return;
       if (server.refused.has(room)) return ack({ ok: false, error: { code: 'FORBIDDEN', message: 'Not allowed here' } });
       await socket.join(room);
       ack({ ok: true, data: { room } });
@@ -192,6 +195,10 @@ describe('the generated client reconnects, and joins its rooms again when the se
 
   /** What the server logged for a socket, without its id. */
   const logOf = (id: string) => server.log.filter((line) => line.startsWith(`${id} `)).map((line) => line.slice(id.length + 1));
+
+  async function until(condition: () => boolean): Promise<void> {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 
   async function joinRooms(client: LoadedClient, ...rooms: string[]): Promise<void> {
     for (const room of rooms) await client.request('joinRoom', { room });
@@ -280,6 +287,25 @@ describe('the generated client reconnects, and joins its rooms again when the se
     const second = nextReconnection(client);
     await dropConnection(client);
     expect(await second).toEqual({ recovered: false, rejoinFailed: [] });
+    expect(logOf(client.socket.id!)).toEqual(['joinRoom lobby']);
+  });
+
+  it('keeps a room whose re-join was cut by another drop, and joins it on the next connection', async () => {
+    server = await startServer({ recovery: false });
+    const client = await connect();
+    const calls: Reconnection[] = [];
+    client.onReconnect((reconnection) => calls.push(reconnection));
+    await joinRooms(client, 'lobby');
+    server.unanswered = true;
+    await dropConnection(client);
+    // The re-join is on its way on the new connection, unanswered: it is cut there.
+    await until(() => server.log.filter((line) => line.endsWith('joinRoom lobby')).length === 2);
+    server.unanswered = false;
+    const reconnected = nextReconnection(client);
+    await dropConnection(client);
+
+    expect(await reconnected).toEqual({ recovered: false, rejoinFailed: [] });
+    expect(calls).toEqual([{ recovered: false, rejoinFailed: [] }]);
     expect(logOf(client.socket.id!)).toEqual(['joinRoom lobby']);
   });
 
