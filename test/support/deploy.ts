@@ -6,7 +6,7 @@
  * (`ConnectFn`): files here import Node built-ins only (see scripts/load-app-helpers.mjs).
  */
 import { Balancer, startBalancer } from './balancer';
-import { signJwt } from './jwt';
+import { TEST_JWT_SECRET, signJwt } from './jwt';
 import { RunningApp, startApp } from './processes';
 
 /** The slice of a socket.io-client socket a follower uses. */
@@ -41,11 +41,11 @@ export interface Follower {
 }
 
 /** Connects through the balancer with socket.io-client's reconnection on (quick retries, as a deploy test needs). */
-export async function follow(connect: ConnectFn, url: string, sub: string, { notified = true } = {}): Promise<Follower> {
+export async function follow(connect: ConnectFn, url: string, sub: string, { notified = true, secret = TEST_JWT_SECRET } = {}): Promise<Follower> {
   const socket = connect(`${url}/chat`, {
     transports: ['websocket'],
     forceNew: true,
-    auth: { token: signJwt({ sub }) },
+    auth: { token: signJwt({ sub }, secret) },
     reconnectionDelay: 100,
     reconnectionDelayMax: 500,
   });
