@@ -4,7 +4,7 @@ import { io } from 'socket.io-client';
 import { createTestApp, removeTestApp } from '../support/apps';
 import { appBin, succeed } from '../support/commands';
 import { startBalancer } from '../support/balancer';
-import { Cluster, ConnectFn, Follower, deliveryReport, follow, publish, startCluster } from '../support/deploy';
+import { Cluster, ConnectFn, Follower, ROOM, deliveryReport, follow, publish, startCluster } from '../support/deploy';
 import { TEST_JWT_SECRET } from '../support/jwt';
 import { NOTIFICATIONS_CONTROLLER, NOTIFICATIONS_CONTROLLER_FILE } from '../support/notifications-controller';
 import { startApp } from '../support/processes';
@@ -12,8 +12,7 @@ import { OwnRedis, redisServerAvailable, startOwnRedis } from '../support/redis'
 
 /**
  * Deploys and failures without loss (SPEC §5.10), end to end: a Nest 12 ESM app with `init` +
- * `feature chat` + `redis-adapter` (every production piece on, the streams adapter as init writes
- * it), a notifications controller of the team's own and a slow handler of the test's own, built
+ * `feature chat` (every production piece on, the streams adapter wired, as init writes them), a notifications controller of the team's own and a slow handler of the test's own, built
  * once; two instances on a redis-server of the test's own behind the loopback balancer; users on
  * the websocket transport following a room (numbered room messages from a publishing user) and
  * their own numbered `toUser` notifications. A network drop, a drain, a rolling restart, a killed
@@ -42,9 +41,11 @@ async function buildApp(): Promise<string> {
   const cli = appBin(app, 'realtime-schematics');
   await succeed(app, cli, ['init']);
   expect(JSON.parse(readFileSync(join(app, 'realtime.json'), 'utf8')).adapter.kind).toBe('streams');
-  await succeed(app, cli, ['feature', 'chat']);
-  const adapter = await succeed(app, cli, ['redis-adapter']);
-  expect(adapter.stdout).toContain('CREATE src/realtime/redis-streams-order.ts');
+  // init turns the adapter on: feature wires it (redis-adapter then has nothing left to do).
+  const feature = await succeed(app, cli, ['feature', 'chat']);
+  expect(feature.stdout).toContain('CREATE src/realtime/redis-streams-order.ts');
+  expect(feature.stdout).toContain('UPDATE src/main.ts');
+  expect((await succeed(app, cli, ['redis-adapter'])).stdout.trim()).toBe('Nothing to be done.');
   await succeed(app, appBin(app, 'nest'), ['g', 'controller', 'notifications', '--no-spec']);
   writeFileSync(join(app, NOTIFICATIONS_CONTROLLER_FILE), NOTIFICATIONS_CONTROLLER);
   const gatewayFile = join(app, 'src/chat/chat.gateway.ts');
@@ -127,6 +128,36 @@ describeWithRedis('deploys and failures on two instances behind a balancer, stre
     }
     // A request was refused or cut only with its connection, never left to time out on a live one.
     expect(sent.failures.filter((failure) => failure.includes('timed out'))).toEqual([]);
+  });
+
+  it('stream order: with both instances broadcasting to the room at once, every client gets the recovery offsets in increasing order', async () => {
+    // The stock streams adapter delivers an instance's own broadcasts before older entries of the other
+    // instance: measured here, 6 of 30 offsets went backwards for each client of one instance.
+    const users: Follower[] = [];
+    for (let i = 0; i < 4; i++) users.push(await follow(connect, cluster.instances[i % 2].url, `user-${i}`, { notified: false }));
+    const publishers = [await follow(connect, cluster.instances[0].url, 'publisher-1', { notified: false }), await follow(connect, cluster.instances[1].url, 'publisher-2', { notified: false })];
+    followers.push(...users, ...publishers);
+    const offsets = users.map((user) => {
+      const received: string[] = [];
+      // socket.io appends the stream entry's id to every event it can replay: the client's recovery offset.
+      user.socket.on('roomMessage', (_message: unknown, offset: string) => received.push(offset));
+      return received;
+    });
+    await Promise.all(
+      publishers.map(async (publisher) => {
+        for (let n = 1; n <= 15; n++) expect(await publisher.socket.timeout(3000).emitWithAck('roomMessage', { room: ROOM, text: `#${n}` })).toEqual({ ok: true });
+      }),
+    );
+    await pause(500);
+    const entryId = (offset: string) => offset.split('-').map(BigInt) as [bigint, bigint];
+    const before = (a: string, b: string) => {
+      const [[timeA, sequenceA], [timeB, sequenceB]] = [entryId(a), entryId(b)];
+      return timeA < timeB || (timeA === timeB && sequenceA < sequenceB);
+    };
+    for (const received of offsets) {
+      expect(received).toHaveLength(30);
+      expect(received.filter((offset, i) => i > 0 && !before(received[i - 1], offset))).toEqual([]);
+    }
   });
 
   it('network drop: the balancer cuts every connection; every user is recovered and misses nothing', async () => {

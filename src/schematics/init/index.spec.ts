@@ -72,7 +72,7 @@ describe('init schematic', () => {
       ...defaults,
       auth: { ...defaults.auth, enabled: true },
       rooms: { ...defaults.rooms, enabled: true },
-      adapter: { ...defaults.adapter, kind: 'streams' },
+      adapter: { ...defaults.adapter, enabled: true, kind: 'streams' },
       notifier: { ...defaults.notifier, enabled: true },
       presence: { ...defaults.presence, enabled: true },
       rateLimit: { ...defaults.rateLimit, enabled: true },

@@ -46,8 +46,9 @@ function initialConventions(): Conventions & { $schema: string } {
     ...defaults,
     auth: { ...defaults.auth, enabled: true },
     rooms: { ...defaults.rooms, enabled: true },
-    // Streams: the adapter kind whose clients are recovered across instances (SPEC §5.10).
-    adapter: { ...defaults.adapter, kind: 'streams' },
+    // `feature` wires the adapter: recovery and the drain (SPEC §5.10) need it, in memory too;
+    // streams is the kind whose clients are recovered across instances.
+    adapter: { ...defaults.adapter, enabled: true, kind: 'streams' },
     notifier: { ...defaults.notifier, enabled: true },
     presence: { ...defaults.presence, enabled: true },
     rateLimit: { ...defaults.rateLimit, enabled: true },
