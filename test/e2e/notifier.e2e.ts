@@ -345,8 +345,11 @@ const broadcast = (message: string) => ['notification', { type: 'test', message,
         const asked = Date.now();
         closing.child.stdin.write('close\n');
         terminated.child.kill('SIGTERM');
-        const [closed, killed] = await Promise.all([closing.exited, terminated.exited]);
-        // A bound of correctness, not of speed: without one the processes never end.
+        // A bound of correctness, not of speed: without one the processes never end (waited for
+        // 10 s at most, so that a hang fails this test and leaves nothing running).
+        const exit = (worker: WorkerProcess) =>
+          Promise.race([worker.exited, new Promise<{ code: null; signal: null; at: number }>((resolve) => setTimeout(() => resolve({ code: null, signal: null, at: Infinity }), 10_000))]);
+        const [closed, killed] = await Promise.all([exit(closing), exit(terminated)]);
         expect({ code: closed.code, output: closing.output(), withinBound: closed.at - asked < 5_000 }).toEqual({
           // socket.io's Redis emitter does not return its publish: the push the close drops is an
           // unhandled rejection once the app has closed. The stream emitter's push is awaited.

@@ -266,6 +266,9 @@ describe('notifier schematic', () => {
     ['chat', { auth: { enabled: true }, adapter: { kind: 'streams' } }, false],
     ['admin/notification-center-events', { adapter: { kind: 'streams', client: 'ioredis' } }, false],
     ['chat', { adapter: { kind: 'pubsub', client: 'ioredis' } }, false],
+    // Names long enough for Prettier to break the methods' type parameters.
+    ['customer-support-conversations', { auth: { enabled: true }, adapter: { kind: 'streams' } }, false],
+    ['customer-support-conversations-archive', { adapter: { kind: 'sharded' } }, false],
     ['chat', {}, true],
     ['admin/notification-center-events', { auth: { enabled: true }, rooms: { enabled: true } }, true],
   ])('writes files that Prettier (the Nest default config) leaves unchanged, for %j with conventions %j (typed client: %j)', async (name, conventions, withClient) => {
