@@ -3,7 +3,8 @@
 // `redis-adapter`, the app built with its own `npm run build`, started, and a scripted socket.io
 // conversation between users (auth, a room, messages, a refused non-member, a validation error)
 // printed as a transcript: also a notification pushed from an HTTP call to a user's two devices,
-// presence changes and a rate-limited burst. Everything is stopped and removed at the end, whatever happens.
+// presence changes, a rate-limited burst, and a rolling deploy of two instances behind a load
+// balancer of the demo's own that loses nothing. Everything is stopped and removed at the end, whatever happens.
 //
 //   npm run demo            (builds the package first; Node 20)
 //   npm run demo:node22     (the same on Node 22, fetched as the npm package node@22)
@@ -88,6 +89,59 @@ async function refused(url, who, token) {
 }
 
 const { NOTIFICATIONS_CONTROLLER, NOTIFICATIONS_CONTROLLER_FILE } = loadTestSupport('notifications-controller');
+
+/**
+ * A rolling deploy (SPEC §5.10): two instances on a redis-server of the demo's own (the streams
+ * adapter init chose), behind a small load balancer of the demo's own; users follow a room and
+ * their notifications while each instance in turn gets SIGTERM and is started again.
+ */
+async function deploy() {
+  const { redisServerAvailable, startOwnRedis } = loadTestSupport('redis');
+  const { startCluster, follow, publish, deliveryReport } = loadTestSupport('deploy');
+  say('\n8. A deploy: two instances on a Redis of the demo\'s own, behind a load balancer of its own (streams adapter)');
+  if (!redisServerAvailable()) {
+    if (process.env.CI === 'true') throw new Error('demo: redis-server is needed for the deploy part');
+    say('    skipped: no redis-server on this machine');
+    return;
+  }
+  const redis = await startOwnRedis();
+  let cluster;
+  const followers = [];
+  try {
+    cluster = await startCluster(app, { JWT_SECRET: secret, REDIS_URL: redis.url });
+    say(`    instance 1 on :${cluster.instances[0].port}, instance 2 on :${cluster.instances[1].port}, the balancer on ${cluster.balancer.url}`);
+    const connect = (url, options) => io(url, options);
+    for (const sub of ['alice', 'bob', 'erin']) followers.push(await follow(connect, cluster.balancer.url, sub, { secret }));
+    const publisher = await follow(connect, cluster.balancer.url, 'dave', { secret, notified: false });
+    followers.push(publisher);
+    const users = followers.slice(0, 3);
+    say('    alice, bob and erin follow the room "deploy"; dave posts #1, #2, … to it and POST /notifications sends #1, #2, … to each of them');
+    const stream = publish(publisher, cluster.balancer.url, users.map((user) => user.sub));
+    await pause(1000);
+    for (const slot of [0, 1]) {
+      const { exitMs, exitReason } = await cluster.restart(slot);
+      say(`    instance ${slot + 1}: SIGTERM → drained and ${exitReason} after ${exitMs} ms; started again on :${cluster.instances[slot].port}`);
+      await pause(1500);
+    }
+    const sent = await stream.stop();
+    await pause(800);
+    const report = deliveryReport(followers, sent);
+    say(`    sent: ${sent.roomMessages} room messages, ${sent.notifications} notifications to each user (${sent.retries} requests sent again after a drain refused them)`);
+    for (const follower of followers) {
+      const notifications = follower.notified ? `, notifications #1…#${follower.notifications.at(-1)} (${follower.notifications.length})` : '';
+      const recovered = follower.reconnections.map((flag) => (flag ? 'recovered' : 'NOT recovered')).join(', ');
+      say(`    ${follower.sub} ← room messages #1…#${follower.roomMessages.at(-1)} (${follower.roomMessages.length})${notifications}; reconnected ${follower.reconnections.length}× (${recovered})`);
+    }
+    say(`    lost ${report.lost}, duplicated ${report.duplicated}, out of order ${report.outOfOrder}, presence diffs ${report.presenceDiffs}, disconnected now: ${report.disconnectedNow.length}`);
+    if (report.lost + report.duplicated + report.outOfOrder + report.presenceDiffs + report.disconnectedNow.length > 0) {
+      throw new Error(`demo: the deploy lost or repeated messages: ${JSON.stringify(report.perFollower)}`);
+    }
+  } finally {
+    followers.forEach((follower) => follower.socket.disconnect());
+    await cluster?.close();
+    await redis.stop();
+  }
+}
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'realtime-demo-'));
 const app = path.join(workspace, 'chat-app');
@@ -206,6 +260,9 @@ try {
     throw new Error(`demo: expected 20 served and delivered then RATE_LIMITED, got ${codes.join(',')} and ${bobReceived} delivered`);
   }
   say(`    carol connected: ${carol.connected}`);
+
+  sockets.splice(0).forEach((socket) => socket.disconnect());
+  await deploy();
 
   say('\nDemo finished.');
   if (site) {

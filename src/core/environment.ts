@@ -12,6 +12,8 @@ export const ENVIRONMENT_KEYS: { name: string; example: string; comment: string 
   { name: 'WS_MAX_PAYLOAD_BYTES', example: '65536', comment: 'Largest message accepted, in bytes; a larger one closes that connection.' },
   { name: 'WS_PING_INTERVAL_MS', example: '25000', comment: 'Heartbeat interval.' },
   { name: 'WS_PING_TIMEOUT_MS', example: '20000', comment: 'How long without a pong before a client is considered gone.' },
+  { name: 'WS_RECOVERY_WINDOW_MS', example: '120000', comment: 'How long a dropped client may take to reconnect and be recovered with the events it missed (in-memory or streams adapter).' },
+  { name: 'WS_DRAIN_TIMEOUT_MS', example: '10000', comment: 'At SIGTERM or app.close(), how long draining the connections may take before the process ends anyway.' },
 ];
 
 const ENV_EXAMPLE = '/.env.example';

@@ -5,17 +5,27 @@ import { findModule, moduleClassName } from './ast/modules';
 import { GatewayClass } from './ast/gateways';
 import { besideGatewayVariables, blocksAppliedTo, namespaceServed } from './blocks';
 import { NamespaceTypes, contractImport, gatewayTypes } from './contract';
+import type { Conventions } from './conventions';
 import { renderTemplate } from './generate';
 import { clientInterface, existingClient, refreshGeneratedFile } from './gateway-files';
+import { NEST_NEW_PRINT_WIDTH } from './layout';
 import { Location, relativeImport, resolveLocation } from './naming';
 import { ClassRef, importFrom } from './pieces';
 import type { RunContext } from './run';
-import { sharedRedisImport } from './shared';
+import { sharedRedisImport, sharedStreamEmitterImport } from './shared';
 
 /** The notifier's e2e spec: on socket.io-client, or on the namespace's typed client once it has one. */
 const E2E_SPEC_FOLDER = 'notifier/e2e';
 const E2E_CLIENT_SPEC_FOLDER = 'notifier/e2e-client';
 const E2E_SPEC_TEMPLATE = '__fileName__.notifier.e2e-spec.ts.template';
+
+/**
+ * How a process that serves no sockets (a worker) reaches the clients, per adapter kind:
+ * socket.io's Redis emitter speaks the pub/sub adapter's protocol; the streams adapter reads
+ * entries the app's stream emitter appends to its stream; nothing reaches the sharded adapter.
+ */
+export type WorkerPath = 'emitter' | 'stream' | undefined;
+const WORKER_PATHS: Record<Conventions['adapter']['kind'], WorkerPath> = { pubsub: 'emitter', streams: 'stream', sharded: undefined };
 
 /** Where a gateway's notifier and its specs go, and what their templates interpolate. */
 export interface NotifierFiles {
@@ -26,8 +36,7 @@ export interface NotifierFiles {
   modulePath?: string;
   moduleName?: string;
   types: NamespaceTypes;
-  /** socket.io's Redis emitter speaks the pub/sub adapter's protocol only. */
-  workerEmitter: boolean;
+  workerPath: WorkerPath;
   /** The typed client of the gateway's namespace, if the app has it now. */
   client: ClassRef | undefined;
   variables: Record<string, unknown>;
@@ -52,7 +61,7 @@ export function notifierFiles(
   const location = resolveLocation(options.name ?? gatewayBase, { sourceRoot: directory, flat: true });
   const notifierFile = `${directory}/${location.fileName}.notifier`;
   const namespace = namespaceServed(context, gateway, { fallback: location.fileName, file: notifierFile });
-  const workerEmitter = conventions.adapter.kind === 'pubsub';
+  const workerPath = WORKER_PATHS[conventions.adapter.kind];
   const modulePath = options.skipImport ? undefined : findModule(tree, directory, app.sourceRoot, options.module);
   const moduleName = modulePath && moduleClassName(tree, modulePath);
   const e2eFile = posix.join(app.e2eRoot, gatewayGroup(app.sourceRoot, directory, gatewayBase), `${location.fileName}.notifier.e2e-spec`);
@@ -66,11 +75,14 @@ export function notifierFiles(
     emitterNamespace: `/${namespacePath}`,
     namespacePath,
     auth: conventions.auth.enabled,
-    workerEmitter,
+    workerPath,
     adapterKind: conventions.adapter.kind,
     contractName: types.typeName,
+    // `async toUser<E extends keyof ChatServerEvents>(`, and the like, as Prettier lays them out.
+    methodHead: (head: string) => genericMethodHead('  ', head, `E extends keyof ${types.typeName}ServerEvents`),
     contractFromUnit: contractImport(app, types, notifierFile),
     sharedRedisFromUnit: sharedRedisImport(app, conventions, notifierFile),
+    sharedStreamEmitterFromUnit: sharedStreamEmitterImport(app, conventions, notifierFile),
     notifierFromE2e: relativeImport(e2eFile, notifierFile, app.importSuffix),
     module: moduleName && modulePath && { name: moduleName, fromE2e: relativeImport(e2eFile, modulePath.replace(/\.ts$/, ''), app.importSuffix) },
     // The gateway's handshake refuses sockets without a token: the e2e spec signs some.
@@ -83,7 +95,7 @@ export function notifierFiles(
     modulePath,
     moduleName,
     types,
-    workerEmitter,
+    workerPath,
     // The client of the gateway's own namespace: `chat.client.ts` beside `chat.gateway.ts`.
     client: existingClient(tree, { directory, fileName: types.fileName, className: types.typeName }),
     variables,
@@ -110,6 +122,12 @@ export async function refreshNotifierSpec(tree: Tree, context: SchematicContext,
     return renderTemplate(spec.template, spec.variables);
   };
   await refreshGeneratedFile(tree, context, run, path, { before: render(undefined), after: render(client) }, `connect through ${client.name} from ${client.file}.ts, or leave it on socket.io-client as it is.`);
+}
+
+/** `head<T>(` at `indent`, with the type parameter on a line of its own when it is too long, as Prettier breaks it. */
+function genericMethodHead(indent: string, head: string, typeParameter: string): string {
+  const oneLine = `${indent}${head}<${typeParameter}>(`;
+  return oneLine.length <= NEST_NEW_PRINT_WIDTH ? oneLine : `${indent}${head}<\n${indent}  ${typeParameter},\n${indent}>(`;
 }
 
 /** The folders the gateway's e2e spec mirrors: the gateway's folder under the source root, without its own `<name>/`. */

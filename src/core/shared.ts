@@ -28,7 +28,7 @@ export function writeSharedSocket(app: AppContext, conventions: Conventions): Ru
   return writeTemplates({ folder: 'shared/socket', destination: sharedFolder(app, conventions), variables: { importSuffix: app.importSuffix } }, { kind: 'shared' });
 }
 
-/** The shared Redis connection helper (presence, the notifier's worker emitter), for the adapter's Redis client library. */
+/** The shared Redis connection helper (presence, the notifier's worker path), for the adapter's Redis client library. */
 export function writeSharedRedis(app: AppContext, conventions: Conventions): Rule {
   return writeTemplates({ folder: 'shared/redis', destination: sharedFolder(app, conventions), variables: { client: conventions.adapter.client } }, { kind: 'shared' });
 }
@@ -36,6 +36,22 @@ export function writeSharedRedis(app: AppContext, conventions: Conventions): Rul
 /** Import specifier of the shared Redis helper, as seen from `fromFile`. */
 export function sharedRedisImport(app: AppContext, conventions: Conventions, fromFile: string): string {
   return relativeImport(fromFile, `${sharedFolder(app, conventions)}/realtime-redis`, app.importSuffix);
+}
+
+/**
+ * The shared stream emitter: a worker's broadcasts as entries of the streams adapter's Redis
+ * stream (socket.io publishes no emitter for that adapter). Beside the shared Redis helper it uses.
+ */
+export function writeSharedStreamEmitter(app: AppContext, conventions: Conventions): Rule {
+  return writeTemplates(
+    { folder: 'shared/stream-emitter', destination: sharedFolder(app, conventions), variables: { client: conventions.adapter.client, importSuffix: app.importSuffix } },
+    { kind: 'shared' },
+  );
+}
+
+/** Import specifier of the shared stream emitter, as seen from `fromFile`. */
+export function sharedStreamEmitterImport(app: AppContext, conventions: Conventions, fromFile: string): string {
+  return relativeImport(fromFile, `${sharedFolder(app, conventions)}/realtime-stream-emitter`, app.importSuffix);
 }
 
 /** The shared presence store (in process, or in Redis across instances), used by every namespace's presence handler. */

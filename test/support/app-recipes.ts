@@ -82,7 +82,7 @@ function recipe(kind: AppKind) {
     ),
     // Packages the generated realtime code imports at runtime; @nestjs ones follow the app's Nest major.
     nestPackages: ['@nestjs/websockets', '@nestjs/platform-socket.io', '@nestjs/jwt'],
-    otherPackages: ['class-validator', 'redis', 'ioredis', '@socket.io/redis-adapter', '@socket.io/redis-streams-adapter', '@socket.io/redis-emitter'],
+    otherPackages: ['class-validator', 'redis', 'ioredis', '@socket.io/redis-adapter', '@socket.io/redis-streams-adapter', '@socket.io/redis-emitter', 'socket.io-adapter'],
     // The e2e tests talk to the apps with the repo's own socket.io-client; the app gets the same one.
     socketIoClient: readJson(path.join(REPO_ROOT, 'package.json')).devDependencies['socket.io-client'],
     nodeMajor: process.versions.node.split('.')[0],

@@ -33,6 +33,8 @@ export interface RunningApp {
   stop(): Promise<void>;
   /** Everything the app printed so far, stdout and stderr interleaved. */
   output(): string;
+  /** How the process ended (`exited with SIGTERM`, `exited with code 0`), or undefined while it runs. */
+  exitReason(): string | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 2 * 60_000;
@@ -135,8 +137,9 @@ export async function startApp(
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  let exitReason: string | undefined;
   const exited = new Promise<string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code}`}`)),
+    child.once('exit', (code, signal) => resolve((exitReason = `exited with ${signal ?? `code ${code}`}`))),
   );
 
   const stop = async (): Promise<void> => {
@@ -152,7 +155,7 @@ export async function startApp(
     await stop();
     throw new Error(`app in ${dir} did not start: ${failure}\n${output}`);
   }
-  return { port, url: `http://127.0.0.1:${port}`, pid: child.pid!, stop, output: () => output };
+  return { port, url: `http://127.0.0.1:${port}`, pid: child.pid!, stop, output: () => output, exitReason: () => exitReason };
 }
 
 /** Polls until the port accepts a connection; returns why it never did, or undefined on success. */

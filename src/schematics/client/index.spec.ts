@@ -40,7 +40,7 @@ describe('client schematic', () => {
     expect(client).toContain('export function createChatClient(');
     expect(client).toContain("const NAMESPACE = '/chat';");
     expect(client).toContain('export class ChatHandshakeError extends Error {');
-    expect(client).toContain('.timeout(timeoutMs)\n          .emitWithAck(name, payload);');
+    expect(client).toContain('socket.timeout(ms).emitWithAck(name, payload)');
     expect(client).not.toMatch(/\bany\b/);
     expect(JSON.parse(result.readContent('/package.json')).devDependencies).toMatchObject({ 'socket.io-client': expect.any(String) });
 

@@ -63,7 +63,7 @@ describe('init schematic', () => {
     await expect(init(notNest)).rejects.toThrow('No @nestjs/core in package.json');
   });
 
-  it('writes realtime.json with its $schema, every default, and auth, rooms, notifier, presence, rate limit and client on', async () => {
+  it('writes realtime.json with its $schema, every default, auth, rooms, notifier, presence, rate limit and client on, and the streams adapter', async () => {
     const { tree } = await init(createAppTree('esm'));
     const written = JSON.parse(tree.readContent('/realtime.json'));
     const defaults = conventionDefaults();
@@ -72,6 +72,7 @@ describe('init schematic', () => {
       ...defaults,
       auth: { ...defaults.auth, enabled: true },
       rooms: { ...defaults.rooms, enabled: true },
+      adapter: { ...defaults.adapter, enabled: true, kind: 'streams' },
       notifier: { ...defaults.notifier, enabled: true },
       presence: { ...defaults.presence, enabled: true },
       rateLimit: { ...defaults.rateLimit, enabled: true },

@@ -38,7 +38,7 @@ function describeApp(tree: Tree, app: AppContext): string {
   return `Nest ${app.nestMajor} app: ${moduleSystem}, ${app.testRunner}, ${detectPackageManager(tree)}, sources in ${app.sourceRoot}${project}.`;
 }
 
-/** realtime.json as init writes it: every default spelled out, and the production pieces (auth, rooms, notifier, presence, rate limit, client) on. */
+/** realtime.json as init writes it: every default spelled out, and the production pieces (auth, rooms, notifier, presence, rate limit, client) on, and the streams adapter. */
 function initialConventions(): Conventions & { $schema: string } {
   const defaults = conventionDefaults();
   return {
@@ -46,6 +46,9 @@ function initialConventions(): Conventions & { $schema: string } {
     ...defaults,
     auth: { ...defaults.auth, enabled: true },
     rooms: { ...defaults.rooms, enabled: true },
+    // `feature` wires the adapter: recovery and the drain (SPEC §5.10) need it, in memory too;
+    // streams is the kind whose clients are recovered across instances.
+    adapter: { ...defaults.adapter, enabled: true, kind: 'streams' },
     notifier: { ...defaults.notifier, enabled: true },
     presence: { ...defaults.presence, enabled: true },
     rateLimit: { ...defaults.rateLimit, enabled: true },

@@ -139,30 +139,82 @@ describe('notifier schematic', () => {
   it("reaches a user's room with auth on, and a socket id with auth off", async () => {
     const { tree: guarded } = await run('notifier', await appWithChat({ auth: { enabled: true }, rooms: { enabled: true } }), { name: 'chat' });
     const withAuth = guarded.readContent('/src/chat/chat.notifier.ts');
-    expect(withAuth).toContain('.to(userRoom(userId))');
+    expect(withAuth).toContain('await this.broadcast([userRoom(userId)], event, args);');
     expect(guarded.readContent('/src/chat/chat.contract.ts')).toContain('  roomMessage: (message: RoomMessage) => void;\n  /** Pushed from app code');
-    expect(guarded.readContent('/src/chat/chat.notifier.spec.ts')).toContain("['user:alice', 'notification', notification]");
+    expect(guarded.readContent('/src/chat/chat.notifier.spec.ts')).toContain("[['user:alice'], 'notification', notification]");
     expect(guarded.readContent('/test/chat.notifier.e2e-spec.ts')).toContain("connect('alice'),\n      connect('alice'),");
     expect(guarded.readContent('/src/chat/chat.notifier.ts')).not.toContain('@UseGuards');
 
     const { tree: open } = await run('notifier', await appWithChat(), { name: 'chat' });
     const withoutAuth = open.readContent('/src/chat/chat.notifier.ts');
-    expect(withoutAuth).toContain('.to(userId)');
+    expect(withoutAuth).toContain('await this.broadcast([userId], event, args);');
     expect(withoutAuth).toContain('there are no user rooms: the\n   * user id is the socket id');
     expect(withoutAuth).not.toContain('userRoom');
     expect(open.readContent('/test/chat.notifier.e2e-spec.ts')).toContain('notifier.toUser(alice.id!,');
   });
 
-  it('warns, and writes no worker emitter, for an adapter kind the Redis emitter cannot reach', async () => {
+  it('reaches the streams adapter from a worker through entries of its stream, with no warning and nothing on a rerun', async () => {
     const { tree, warnings } = await run('notifier', await appWithChat({ adapter: { kind: 'streams' } }), { name: 'chat' });
+    expect(warnings).toEqual([]);
+    const notifier = tree.readContent('/src/chat/chat.notifier.ts');
+    expect(notifier).not.toContain('@socket.io/redis-emitter');
+    expect(notifier).toContain("import { appendBroadcast } from '../realtime/realtime-stream-emitter.js';");
+    expect(notifier).toContain("await appendBroadcast(await this.connect(), {\n      nsp: '/chat',\n      rooms,\n      event,\n      args,\n    });");
+    expect(notifier).toContain('if (connection) await closeRedis(connection);');
+    const emitter = tree.readContent('/src/realtime/realtime-stream-emitter.ts');
+    expect(emitter).toContain("import type { RealtimeRedis } from './realtime-redis.js';");
+    // The entry the adapter's own broadcast appends: its stream, its trimming, its fields.
+    expect(emitter).toContain("const STREAM_NAME = 'socket.io';\nconst MAX_LEN = 10_000;");
+    expect(emitter).toContain("{ uid: EMITTER_UID, nsp, type: BROADCAST, data },");
+    expect(emitter).toContain("{ TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: MAX_LEN } },");
+    expect(tree.exists('/src/realtime/realtime-redis.ts')).toBe(true);
+    const dependencies = JSON.parse(tree.readContent('/package.json')).dependencies;
+    expect(dependencies).toHaveProperty('redis');
+    expect(dependencies).not.toHaveProperty('@socket.io/redis-emitter');
+
+    const before = snapshotTree(tree);
+    await run('notifier', tree, { gateway: 'chat' });
+    expect(snapshotTree(tree)).toEqual(before);
+  });
+
+  it('appends with ioredis when the conventions name it, in a CommonJS app', async () => {
+    const { tree } = await run('notifier', await appWithChat({ adapter: { kind: 'streams', client: 'ioredis' } }, 'cjs'), { name: 'chat' });
+    expect(tree.readContent('/src/chat/chat.notifier.ts')).toContain("import { appendBroadcast } from '../realtime/realtime-stream-emitter';");
+    const emitter = tree.readContent('/src/realtime/realtime-stream-emitter.ts');
+    expect(emitter).toContain("import type { RealtimeRedis } from './realtime-redis';");
+    expect(emitter).toContain("await redis.xadd(\n    STREAM_NAME,\n    'MAXLEN',\n    '~',\n    MAX_LEN,\n    '*',");
+    expect(tree.readContent('/src/realtime/realtime-redis.ts')).toContain("import { Redis } from 'ioredis';");
+    expect(JSON.parse(tree.readContent('/package.json')).dependencies).toHaveProperty('ioredis');
+  });
+
+  it('warns, and writes no worker path, for the sharded adapter, which nothing outside its instances reaches', async () => {
+    const { tree, warnings } = await run('notifier', await appWithChat({ adapter: { kind: 'sharded' } }), { name: 'chat' });
     expect(warnings).toEqual([
-      "WARNING src/chat/chat.notifier.ts: the 'streams' Redis adapter (realtime.json adapter.kind) cannot be reached by socket.io's Redis emitter, so ChatNotifier works only in processes that serve sockets; a worker's call rejects saying so.",
+      "WARNING src/chat/chat.notifier.ts: the 'sharded' Redis adapter (realtime.json adapter.kind) cannot be reached from a process that serves no sockets, so ChatNotifier works only in processes that serve sockets; a worker's call rejects saying so.",
     ]);
     const notifier = tree.readContent('/src/chat/chat.notifier.ts');
     expect(notifier).not.toContain('@socket.io/redis-emitter');
-    expect(notifier).toContain('the streams Redis adapter cannot be reached from a worker');
+    expect(notifier).not.toContain('appendBroadcast');
+    expect(notifier).toContain('the sharded Redis adapter cannot be reached from a worker');
     expect(tree.exists('/src/realtime/realtime-redis.ts')).toBe(false);
+    expect(tree.exists('/src/realtime/realtime-stream-emitter.ts')).toBe(false);
     expect(JSON.parse(tree.readContent('/package.json')).dependencies).not.toHaveProperty('@socket.io/redis-emitter');
+  });
+
+  it('writes no stream emitter for the pub/sub adapter, which the Redis emitter reaches', async () => {
+    const { tree } = await run('notifier', await appWithChat({ adapter: { kind: 'pubsub' } }), { name: 'chat' });
+    expect(tree.readContent('/src/chat/chat.notifier.ts')).toContain('(await this.connect()).emitter.to(rooms).emit(event, ...args);');
+    expect(tree.exists('/src/realtime/realtime-stream-emitter.ts')).toBe(false);
+  });
+
+  it('bounds the close of its Redis connection, so a Redis that does not answer never holds a shutdown', async () => {
+    for (const [client, close, drop] of [['redis', 'close', 'destroy'], ['ioredis', 'quit', 'disconnect']]) {
+      const { tree } = await run('notifier', await appWithChat({ adapter: { kind: 'streams', client } }), { name: 'chat' });
+      const redis = tree.readContent('/src/realtime/realtime-redis.ts');
+      expect(redis).toContain('const CLOSE_TIMEOUT_MS = 1_000;');
+      expect(redis).toContain(`const closed = redis.${close}().then(`);
+      expect(redis).toContain(`if (!(await Promise.race([closed, timeout]))) {\n      redis.${drop}();`);
+    }
   });
 
   it('honours --spec=false and --skip-import', async () => {
@@ -211,6 +263,12 @@ describe('notifier schematic', () => {
     ['chat', {}, false],
     ['admin/notification-center-events', { auth: { enabled: true }, rooms: { enabled: true } }, false],
     ['chat', { auth: { enabled: true }, adapter: { kind: 'sharded' } }, false],
+    ['chat', { auth: { enabled: true }, adapter: { kind: 'streams' } }, false],
+    ['admin/notification-center-events', { adapter: { kind: 'streams', client: 'ioredis' } }, false],
+    ['chat', { adapter: { kind: 'pubsub', client: 'ioredis' } }, false],
+    // Names long enough for Prettier to break the methods' type parameters.
+    ['customer-support-conversations', { auth: { enabled: true }, adapter: { kind: 'streams' } }, false],
+    ['customer-support-conversations-archive', { adapter: { kind: 'sharded' } }, false],
     ['chat', {}, true],
     ['admin/notification-center-events', { auth: { enabled: true }, rooms: { enabled: true } }, true],
   ])('writes files that Prettier (the Nest default config) leaves unchanged, for %j with conventions %j (typed client: %j)', async (name, conventions, withClient) => {

@@ -6,9 +6,9 @@ import { Conventions, pick } from '../../core/conventions';
 import { addContractPart } from '../../core/contract';
 import { DependencyRequest, WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { writeTemplates } from '../../core/generate';
-import { notifierFiles } from '../../core/notifier-files';
+import { WorkerPath, notifierFiles } from '../../core/notifier-files';
 import { realtimeSchematic } from '../../core/run';
-import { writeSharedRedis, writeSharedSocket } from '../../core/shared';
+import { writeSharedRedis, writeSharedSocket, writeSharedStreamEmitter } from '../../core/shared';
 import type { NotifierOptions } from './schema';
 
 /**
@@ -21,11 +21,11 @@ export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tr
   if (!gatewayName) throw new SchematicsException('A name is required, e.g. `notifier chat` or `notifier --gateway chat`.');
   const gateway = findGateway(tree, app.sourceRoot, gatewayName);
   const files = notifierFiles(tree, context, run, gateway, { ...options, name: options.name ?? posix.basename(gatewayName) });
-  const { location, notifierFile, workerEmitter, types, variables } = files;
+  const { location, notifierFile, workerPath, types, variables } = files;
   const directory = posix.dirname(gateway.path);
-  if (!workerEmitter) {
+  if (!workerPath) {
     context.logger.warn(
-      `WARNING ${notifierFile}.ts: the '${conventions.adapter.kind}' Redis adapter (realtime.json adapter.kind) cannot be reached by socket.io's Redis emitter, so ${location.className}Notifier works only in processes that serve sockets; a worker's call rejects saying so.`,
+      `WARNING ${notifierFile}.ts: the '${conventions.adapter.kind}' Redis adapter (realtime.json adapter.kind) cannot be reached from a process that serves no sockets, so ${location.className}Notifier works only in processes that serve sockets; a worker's call rejects saying so.`,
     );
   }
   const spec = pick(options.spec, conventions.spec);
@@ -39,16 +39,18 @@ export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tr
 
   return chain([
     writeSharedSocket(app, conventions),
-    workerEmitter ? writeSharedRedis(app, conventions) : noop(),
+    workerPath ? writeSharedRedis(app, conventions) : noop(),
+    workerPath === 'stream' ? writeSharedStreamEmitter(app, conventions) : noop(),
     addContractPart(app, conventions, types, 'notifier/contract/contract.ts.template'),
     writeTemplates({ folder: 'notifier/files', destination: directory, variables, skip: (path) => !spec && path.includes('__specFileSuffix__') }, owned),
     e2eSpec ? writeTemplates({ folder: e2e.folder, destination: posix.dirname(files.e2eFile), variables: e2e.variables }, owned) : noop(),
     options.skipImport ? noop() : chain([register('providers'), register('exports')]),
-    addDependencies(notifierDependencies(conventions, { workerEmitter, e2eSpec })),
+    addDependencies(notifierDependencies(conventions, { workerPath, e2eSpec })),
   ]);
 });
 
-function notifierDependencies(conventions: Conventions, { workerEmitter, e2eSpec }: { workerEmitter: boolean; e2eSpec: boolean }): DependencyRequest[] {
-  const emitter: DependencyRequest[] = workerEmitter ? [{ name: '@socket.io/redis-emitter' }, { name: conventions.adapter.client }] : [];
-  return [...WEBSOCKET_DEPENDENCIES, ...emitter, ...(e2eSpec ? [{ name: 'socket.io-client' as const, dev: true }] : [])];
+function notifierDependencies(conventions: Conventions, { workerPath, e2eSpec }: { workerPath: WorkerPath; e2eSpec: boolean }): DependencyRequest[] {
+  const emitter: DependencyRequest[] = workerPath === 'emitter' ? [{ name: '@socket.io/redis-emitter' }] : [];
+  const redis: DependencyRequest[] = workerPath ? [{ name: conventions.adapter.client }] : [];
+  return [...WEBSOCKET_DEPENDENCIES, ...emitter, ...redis, ...(e2eSpec ? [{ name: 'socket.io-client' as const, dev: true }] : [])];
 }

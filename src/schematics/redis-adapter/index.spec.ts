@@ -99,7 +99,8 @@ describe('redis-adapter schematic', () => {
     const tree = createAppTree('esm');
     const options = JSON.parse(tree.readContent('/.prettierrc'));
     const { tree: result } = await run(tree, { kind, client });
-    for (const file of ['/src/realtime/redis-io.adapter.ts', '/src/realtime/ws-server-options.ts', '/src/main.ts']) {
+    const files = ['/src/realtime/redis-io.adapter.ts', '/src/realtime/ws-server-options.ts', '/src/main.ts', ...(kind === 'streams' ? ['/src/realtime/redis-streams-order.ts'] : [])];
+    for (const file of files) {
       const text = result.readContent(file);
       expect({ file, text: await prettier.format(text, { ...options, filepath: file }) }).toEqual({ file, text });
     }
@@ -108,7 +109,7 @@ describe('redis-adapter schematic', () => {
   it.each([
     ['pubsub', 'redis', "import { createAdapter } from '@socket.io/redis-adapter';", 'createAdapter(pub, sub)'],
     ['sharded', 'redis', "import { createShardedAdapter } from '@socket.io/redis-adapter';", 'createShardedAdapter(pub, sub)'],
-    ['streams', 'ioredis', "import { createAdapter } from '@socket.io/redis-streams-adapter';", 'createAdapter(pub)'],
+    ['streams', 'ioredis', "import { createAdapter } from '@socket.io/redis-streams-adapter';", 'inStreamOrder(createAdapter(pub), (error) =>'],
   ])('generates the %s adapter over %s, from flags or realtime.json', async (kind, client, factoryImport, call) => {
     const viaFlags = (await run(createAppTree('esm'), { kind, client })).tree.readContent('/src/realtime/redis-io.adapter.ts');
     const conventions = createAppTree('esm');
@@ -116,8 +117,29 @@ describe('redis-adapter schematic', () => {
     const viaConventions = (await run(conventions)).tree.readContent('/src/realtime/redis-io.adapter.ts');
     expect(viaConventions).toBe(viaFlags);
     expect(viaFlags).toContain(factoryImport);
-    expect(viaFlags).toContain(`this.adapterConstructor = ${call};`);
+    expect(viaFlags).toContain(`this.adapterConstructor = ${call}`);
     expect(viaFlags).toContain(client === 'ioredis' ? "import { Redis } from 'ioredis';" : "import { createClient } from 'redis';");
-    expect(viaFlags.includes('connectionStateRecovery')).toBe(kind === 'streams');
+    // Recovery (SPEC §5.10): always with streams; with pubsub and sharded only without Redis (in memory).
+    expect(viaFlags).toContain(kind === 'streams' ? '      connectionStateRecovery,\n' : '...(this.adapterConstructor ? {} : { connectionStateRecovery }),');
+    // Only the streams kind delivers in stream order, from its own file.
+    expect(viaFlags.includes("import { inStreamOrder } from './redis-streams-order.js';")).toBe(kind === 'streams');
+  });
+
+  it('writes the stream-order wrapper beside the streams adapter only, and socket.io-adapter, which it imports', async () => {
+    const { tree: streams } = await run(createAppTree('esm'), { kind: 'streams' });
+    expect(streams.exists('/src/realtime/redis-streams-order.ts')).toBe(true);
+    expect(JSON.parse(streams.readContent('/package.json')).dependencies).toMatchObject({ '@socket.io/redis-streams-adapter': '^0.3.1', 'socket.io-adapter': '~2.5.2' });
+    const { tree: pubsub } = await run(createAppTree('esm'), { kind: 'pubsub' });
+    expect(pubsub.exists('/src/realtime/redis-streams-order.ts')).toBe(false);
+    expect(JSON.parse(pubsub.readContent('/package.json')).dependencies['socket.io-adapter']).toBeUndefined();
+  });
+
+  it('reads the recovery window and the drain timeout from the environment, in the one place server options live', async () => {
+    const { tree } = await run(createAppTree('esm'));
+    const options = tree.readContent('/src/realtime/ws-server-options.ts');
+    expect(options).toContain('env.WS_RECOVERY_WINDOW_MS');
+    expect(options).toContain('skipMiddlewares: true');
+    expect(options).toContain('export function wsDrainTimeoutMs(');
+    expect(tree.readContent('/src/realtime/redis-io.adapter.ts')).toContain('private readonly drainTimeoutMs = wsDrainTimeoutMs();');
   });
 });

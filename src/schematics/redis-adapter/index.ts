@@ -17,7 +17,11 @@ type Kind = NonNullable<RedisAdapterOptions['kind']>;
 const ADAPTERS: Record<Kind, { package: DependencyRequest['name']; factory: string; call: string }> = {
   pubsub: { package: '@socket.io/redis-adapter', factory: 'createAdapter', call: 'createAdapter(pub, sub)' },
   sharded: { package: '@socket.io/redis-adapter', factory: 'createShardedAdapter', call: 'createShardedAdapter(pub, sub)' },
-  streams: { package: '@socket.io/redis-streams-adapter', factory: 'createAdapter', call: 'createAdapter(pub)' },
+  streams: {
+    package: '@socket.io/redis-streams-adapter',
+    factory: 'createAdapter',
+    call: 'inStreamOrder(createAdapter(pub), (error) =>\n      this.adapterLogger.error(`Cannot broadcast: ${error.message}`),\n    )',
+  },
 };
 
 export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { app, conventions, format }) => (tree: Tree) => {
@@ -37,10 +41,13 @@ export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { a
     destroyMethod: client === 'ioredis' ? 'disconnect' : 'destroy',
     adapterCall: adapter.call,
   };
+  const owned = { kind: 'owned', force: options.force ?? false, format } as const;
   return chain([
-    writeTemplates({ folder: 'redis-adapter/files', destination: location.directory, variables }, { kind: 'owned', force: options.force ?? false, format }),
+    writeTemplates({ folder: 'redis-adapter/files', destination: location.directory, variables }, owned),
+    // The streams kind delivers in stream order (see the file's comment), so recovery never replays twice.
+    kind === 'streams' ? writeTemplates({ folder: 'redis-adapter/streams', destination: location.directory, variables }, owned) : noop(),
     options.skipImport ? noop() : wireIntoMain(app, { name: `${location.className}Adapter`, file: adapterFile, variable: location.propertyName + 'Adapter' }),
-    addDependencies([{ name: '@nestjs/websockets' }, { name: '@nestjs/platform-socket.io' }, { name: 'socket.io' }, { name: client }, { name: adapter.package }]),
+    addDependencies([{ name: '@nestjs/websockets' }, { name: '@nestjs/platform-socket.io' }, { name: 'socket.io' }, { name: client }, { name: adapter.package }, ...(kind === 'streams' ? [{ name: 'socket.io-adapter' as const }] : [])]),
   ]);
 });
 
