@@ -118,6 +118,8 @@ async function deploy() {
     say('    alice, bob and erin follow the room "deploy"; dave posts #1, #2, … to it and POST /notifications sends #1, #2, … to each of them');
     const stream = publish(publisher, cluster.balancer.url, users.map((user) => user.sub));
     await pause(1000);
+    // Their own arrivals came as presence diffs (joins); only what the deploy sends counts.
+    for (const follower of followers) follower.presenceDiffs.length = 0;
     for (const slot of [0, 1]) {
       const { exitMs, exitReason } = await cluster.restart(slot);
       say(`    instance ${slot + 1}: SIGTERM → drained and ${exitReason} after ${exitMs} ms; started again on :${cluster.instances[slot].port}`);
