@@ -56,7 +56,7 @@ function appWithPresence(client: 'redis' | 'ioredis'): Promise<string> {
   return builtApps.get(client)!;
 }
 
-/** `init`'s feature set through `feature chat` (the adapter wired, kind pubsub), with the worker beside main.ts. */
+/** `init`'s feature set through `feature chat` (the streams adapter wired, as init writes it), with the worker beside main.ts. */
 async function buildFeatureApp(): Promise<string> {
   const app = await createTestApp('nest12-esm');
   const cli = appBin(app, 'realtime-schematics');
@@ -64,7 +64,7 @@ async function buildFeatureApp(): Promise<string> {
   const conventions = JSON.parse(readFileSync(join(app, 'realtime.json'), 'utf8')) as Record<string, Record<string, unknown>>;
   for (const block of ['auth', 'rooms', 'notifier', 'presence', 'rateLimit']) expect(conventions[block].enabled).toBe(true);
   conventions.presence = { ...conventions.presence, ...PRESENCE };
-  conventions.adapter = { ...conventions.adapter, enabled: true, kind: 'pubsub', client: 'redis' };
+  expect(conventions.adapter).toEqual({ enabled: true, kind: 'streams', client: 'redis' });
   writeFileSync(join(app, 'realtime.json'), JSON.stringify(conventions));
   const generated = await succeed(app, cli, ['feature', 'chat']);
   for (const file of ['src/chat/chat.presence.ts', 'src/chat/chat.notifier.ts', 'src/realtime/realtime-presence.ts']) {
