@@ -1,5 +1,5 @@
-// The room fan-out load shared by the fan-out and cross-instance benchmarks.
-import { connect, signToken } from './runtime-apps.mjs';
+// The room fan-out load shared by the fan-out, cross-instance and deploy benchmarks.
+import { apps, connect, generatedApp, signToken } from './runtime-apps.mjs';
 import { percentile, processCpuMs } from './stats.mjs';
 
 const ROOM = 'bench';
@@ -65,3 +65,36 @@ export async function fanOut(servers, subscribers, messages, window = {}) {
   return { deliveriesPerSecond: expected / seconds, p99Ms: percentile(latencies, 99), serverCpuUsPerDelivery: (cpuMs * 1000) / expected };
 }
 
+
+/** The app the cross-instance figures measure: a room handler and `redis-adapter` of `kind` (pubsub, sharded, streams). Built. */
+export function roomsApp(kind) {
+  return generatedApp({ rooms: { enabled: true }, adapter: { kind, client: 'redis' } }, { moreCommands: [['redis-adapter']] });
+}
+
+/**
+ * `instances` of a built app: two or more share the Redis at `redisUrl` (subscribers are split
+ * between them); one runs with REDIS_URL unset (the in-memory adapter, what a team runs before
+ * scaling out). Stopped by the caller.
+ */
+export async function startInstances(dir, instances, redisUrl) {
+  const env = instances === 1 ? { REDIS_URL: '' } : { REDIS_URL: redisUrl };
+  const servers = [];
+  try {
+    for (let i = 0; i < instances; i++) servers.push(await apps.startApp(dir, env));
+  } catch (error) {
+    for (const server of servers) await server.stop();
+    throw error;
+  }
+  return servers;
+}
+
+/** The fan-out on fresh `startInstances(…)`, after a small warm-up in the same processes; every instance stopped after. */
+export async function fanOutOnInstances(dir, instances, redisUrl, subscribers, messages) {
+  const servers = await startInstances(dir, instances, redisUrl);
+  try {
+    await fanOut(servers, 20, 20); // warm-up
+    return await fanOut(servers, subscribers, messages);
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+}

@@ -7,6 +7,7 @@ import { ROOT, loadTestSupport } from '../scripts/load-app-helpers.mjs';
 
 export const apps = loadTestSupport('apps', 'processes');
 const { signJwt } = loadTestSupport('jwt');
+const { NOTIFICATIONS_CONTROLLER, NOTIFICATIONS_CONTROLLER_FILE } = loadTestSupport('notifications-controller');
 const redisServers = loadTestSupport('redis');
 
 export async function mustRun(dir, command, args) {
@@ -34,6 +35,29 @@ export async function generatedApp(conventions, { moreCommands = [], gatewayAddi
   await setup?.(dir);
   await mustRun(dir, 'npm', ['run', 'build']);
   return dir;
+}
+
+/**
+ * The generated app as a new user sets it up: `init` (its realtime.json, every production feature
+ * on, `adapter.kind: "streams"`), then `feature <name>` and `redis-adapter`; `setup(dir)`
+ * (optional, awaited) runs last, for the app's own files (a controller). Built.
+ */
+export async function initApp(name = 'chat', { setup } = {}) {
+  const dir = await apps.createTestApp('nest12-esm');
+  const cli = path.join(dir, 'node_modules/.bin/realtime-schematics');
+  for (const args of [['init'], ['feature', name], ['redis-adapter']]) await mustRun(dir, cli, args);
+  await setup?.(dir);
+  await mustRun(dir, 'npm', ['run', 'build']);
+  return dir;
+}
+
+/**
+ * The controller a team adds to push to a user (test/support/notifications-controller.ts): `nest g
+ * controller notifications`, then its body written. POST /notifications calls `ChatNotifier.toUser`.
+ */
+export async function addNotificationsController(dir) {
+  await mustRun(dir, path.join(dir, 'node_modules/.bin/nest'), ['g', 'controller', 'notifications', '--no-spec']);
+  writeFileSync(path.join(dir, NOTIFICATIONS_CONTROLLER_FILE), NOTIFICATIONS_CONTROLLER);
 }
 
 /** The runtime features `init` turns on, in realtime.json's keys. */

@@ -8,37 +8,25 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../scripts/load-app-helpers.mjs';
-import { fanOut } from './room-load.mjs';
-import { apps, generatedApp } from './runtime-apps.mjs';
+import { fanOutOnInstances, roomsApp } from './room-load.mjs';
+import { apps } from './runtime-apps.mjs';
 import { checkTarget, measureInRounds, printTable, targetCell, writeResults } from './stats.mjs';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const KINDS = ['pubsub', 'sharded', 'streams'];
 const TARGET = { pubsub: 0.7 };
 
-async function measure(dir, instances, subscribers, messages) {
-  const env = instances === 1 ? { REDIS_URL: '' } : { REDIS_URL };
-  const servers = [];
-  try {
-    for (let i = 0; i < instances; i++) servers.push(await apps.startApp(dir, env));
-    await fanOut(servers, 20, 20); // warm-up
-    return await fanOut(servers, subscribers, messages);
-  } finally {
-    for (const server of servers) await server.stop();
-  }
-}
-
 async function main() {
   const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, subscribers: { type: 'string', default: '200' }, messages: { type: 'string', default: '200' } } });
   const [rounds, subscribers, messages] = [values.rounds, values.subscribers, values.messages].map(Number);
   const rows = [];
   for (const kind of KINDS) {
-    const dir = await generatedApp({ rooms: { enabled: true }, adapter: { kind, client: 'redis' } }, { moreCommands: [['redis-adapter']] });
+    const dir = await roomsApp(kind);
     let single;
     let double;
     try {
       const setups = [1, 2].map((instances) => ({ label: `${kind} ×${instances}`, instances }));
-      [single, double] = await measureInRounds(setups, rounds, ({ instances }) => measure(dir, instances, subscribers, messages));
+      [single, double] = await measureInRounds(setups, rounds, ({ instances }) => fanOutOnInstances(dir, instances, REDIS_URL, subscribers, messages));
     } finally {
       await apps.removeTestApp(dir);
     }

@@ -8,12 +8,11 @@
 // instances summed. Real apps, built and started; rounds alternate the two.
 //
 //   node bench/runtime-notify.mjs [--rounds=5] [--users=100] [--notifications=2000]
-import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, loadTestSupport } from '../scripts/load-app-helpers.mjs';
+import { ROOT } from '../scripts/load-app-helpers.mjs';
 import { openSockets } from './connect-load.mjs';
-import { JWT_SECRET, apps, baselineApp, generatedApp, mustRun, ownRedis, signToken } from './runtime-apps.mjs';
+import { JWT_SECRET, addNotificationsController, apps, baselineApp, generatedApp, ownRedis, signToken } from './runtime-apps.mjs';
 import { checkTarget, measureInRounds, percentile, printTable, processCpuMs, targetCell, writeResults } from './stats.mjs';
 
 const RESULTS = path.join(ROOT, 'bench/results/notify.json');
@@ -25,14 +24,6 @@ const IN_FLIGHT = 8;
  * more server CPU than the run-to-run noise of an HTTP request.
  */
 const CPU_TARGET = 1.05;
-
-const { NOTIFICATIONS_CONTROLLER, NOTIFICATIONS_CONTROLLER_FILE } = loadTestSupport('notifications-controller');
-
-/** The controller added as a team adds one: `nest g controller`, then its body written. */
-async function addNotificationsController(dir) {
-  await mustRun(dir, path.join(dir, 'node_modules/.bin/nest'), ['g', 'controller', 'notifications', '--no-spec']);
-  writeFileSync(path.join(dir, NOTIFICATIONS_CONTROLLER_FILE), NOTIFICATIONS_CONTROLLER);
-}
 
 const userOf = (index) => `user-${index}`;
 

@@ -77,12 +77,14 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * A steady stream, one room message and one notification per follower every `intervalMs`: the
  * publisher sends `#n` to the room and POSTs `#n` for each follower to /notifications, each time
  * until it is acknowledged (a request refused or cut by a draining instance ran no handler, so
- * sending it again cannot deliver it twice). `stop()` resolves with how many of each were sent.
+ * sending it again cannot deliver it twice; one that timed out, after `timeoutMs`, may have run).
+ * `failures` name what was sent again and why (`room #3: …`, `notification #3 to user-1: …`).
+ * `stop()` resolves with how many of each were sent.
  */
-export function publish(publisher: Follower, url: string, followers: string[], intervalMs = 100) {
+export function publish(publisher: Follower, url: string, followers: string[], intervalMs = 100, { timeoutMs = 3000 } = {}) {
   let running = true;
   const sent = { roomMessages: 0, notifications: 0, retries: 0, failures: [] as string[] };
-  const untilAcknowledged = async (attempt: () => Promise<boolean>) => {
+  const untilAcknowledged = async (what: string, attempt: () => Promise<boolean>) => {
     for (;;) {
       const failure = await attempt().then(
         (acknowledged) => (acknowledged ? undefined : 'refused'),
@@ -90,23 +92,23 @@ export function publish(publisher: Follower, url: string, followers: string[], i
       );
       if (failure === undefined) return;
       sent.retries++;
-      sent.failures.push(failure);
+      sent.failures.push(`${what}: ${failure}`);
       await pause(50);
     }
   };
   const loop = (async () => {
     while (running) {
       const n = sent.roomMessages + 1;
-      await untilAcknowledged(async () => (await publisher.socket.timeout(3000).emitWithAck('roomMessage', { room: ROOM, text: `#${n}` })).ok === true);
+      await untilAcknowledged(`room #${n}`, async () => (await publisher.socket.timeout(timeoutMs).emitWithAck('roomMessage', { room: ROOM, text: `#${n}` })).ok === true);
       sent.roomMessages = n;
       await Promise.all(
         followers.map((userId) =>
-          untilAcknowledged(async () => {
+          untilAcknowledged(`notification #${n} to ${userId}`, async () => {
             const response = await fetch(`${url}/notifications`, {
               method: 'POST',
               headers: { 'content-type': 'application/json', connection: 'close' },
               body: JSON.stringify({ userId, message: `#${n}` }),
-              signal: AbortSignal.timeout(3000),
+              signal: AbortSignal.timeout(timeoutMs),
             });
             return response.status === 202;
           }),
