@@ -67,6 +67,9 @@ const connect = (url, { reconnectionDelay, reconnectionDelayMax, ...options }) =
 function instrument(follower) {
   follower.rejoins = 0;
   follower.presenceAnnouncements = 0;
+  // When it got each numbered message (ms since epoch): where a loss happened, see missedBy.
+  follower.roomMessageAt = new Map();
+  follower.socket.on('roomMessage', (message) => follower.roomMessageAt.set(Number(message.text.slice(1)), Date.now()));
   follower.socket.on('userOnline', () => follower.presenceAnnouncements++);
   follower.socket.on('userOffline', () => follower.presenceAnnouncements++);
   follower.socket.on('connect', () => {
@@ -109,11 +112,19 @@ function missedBy(all, sent) {
     const seen = new Set(received);
     return Array.from({ length: count }, (_, i) => i + 1).filter((n) => !seen.has(n));
   };
+  // When the others first got message n: about when it was sent.
+  const firstAt = (n) => Math.min(...all.map((follower) => follower.roomMessageAt.get(n) ?? Infinity));
+  /** Where a missed room message fell in the follower's connection: in its outage k, or while it was connected. */
+  const when = (follower, n) => {
+    const at = firstAt(n);
+    const outage = follower.outages.findIndex(({ from, to }) => at >= from && at <= (to ?? Infinity));
+    return { n, othersGotItAt: at, ...(outage >= 0 ? { duringOutage: outage, msIntoOutage: at - follower.outages[outage].from } : { whileConnected: true }) };
+  };
   const twice = (received) => received.filter((n, i) => received.indexOf(n) !== i);
   return all
     .map((follower) => ({
       sub: follower.sub,
-      roomMessages: missing(follower.roomMessages, sent.roomMessages),
+      roomMessages: missing(follower.roomMessages, sent.roomMessages).map((n) => when(follower, n)),
       twice: twice(follower.roomMessages),
       notificationsTwice: twice(follower.notifications),
       notifications: follower.notified ? missing(follower.notifications, sent.notifications) : [],
@@ -136,9 +147,9 @@ const whatOf = (failure) => failure.slice(0, failure.indexOf(': '));
 /** Requests sent again after a timeout (`room #3`, `notification #3 to user-1`): they may have run. */
 const resentAfterTimeout = (sent) => [...new Set(sent.failures.filter((failure) => /time/i.test(reasonOf(failure))).map(whatOf))];
 
-/** Duplicates of messages the publisher sent again after a timeout: the client's resend, not the servers. */
-function duplicatedAfterTimeout(all, sent) {
-  const resent = new Set(resentAfterTimeout(sent));
+/** Duplicates of messages the publisher sent again (after a timeout, or `any` reason): a resend that may have run. */
+function duplicatedAfterResend(all, sent, { any = false } = {}) {
+  const resent = new Set(any ? sent.failures.map(whatOf) : resentAfterTimeout(sent));
   const extra = (received, isResent) => received.filter((n, i) => received.indexOf(n) !== i && isResent(n)).length;
   return all.reduce(
     (total, follower) =>
@@ -189,7 +200,9 @@ async function rollingRestart(app, redisUrl, count, notified) {
       // Why requests were sent again: refused or cut with a connection (ran nowhere), or timed out
       // (may have run: sending it again can deliver it twice).
       sent: { roomMessages: sent.roomMessages, notifications: sent.notifications, retries: sent.retries, failures: countBy(sent.failures.map(reasonOf)), resentAfterTimeout: resentAfterTimeout(sent) },
-      duplicatedAfterTimedOutResend: duplicatedAfterTimeout(all, sent),
+      duplicatedAfterTimedOutResend: duplicatedAfterResend(all, sent),
+      // Duplicates of messages sent again for any reason (a request cut with its connection ran nowhere, deploy.ts assumes).
+      duplicatedAfterAnyResend: duplicatedAfterResend(all, sent, { any: true }),
       expected: report.expected,
       delivered: 1 - report.lost / report.expected,
       lost: report.lost,
@@ -340,7 +353,7 @@ async function main() {
         [
           ['sent', `${restart.sent.roomMessages} room messages, ${restart.sent.notifications} × ${notified} notifications (${restart.sent.retries} requests sent again; after a ${REQUEST_TIMEOUT_MS / 1000} s timeout: ${restart.sent.resentAfterTimeout.length})`],
           ['delivered', `${percent(restart.delivered)} (${restart.expected - restart.lost} of ${restart.expected}; room messages lost ${restart.byKind.roomMessages.lost}, notifications lost ${restart.byKind.notifications.lost})`],
-          ['duplicated (of them, resent after a timeout) / out of order', `${restart.duplicated} (${restart.duplicatedAfterTimedOutResend}) / ${restart.outOfOrder}`],
+          ['duplicated (of messages sent again: after a timeout; any) / out of order', `${restart.duplicated} (${restart.duplicatedAfterTimedOutResend}; ${restart.duplicatedAfterAnyResend}) / ${restart.outOfOrder}`],
           ['reconnections (not recovered; re-joins)', `${restart.reconnections} (${restart.notRecovered}; ${restart.rejoins})`],
           ['reconnect outage p50 / p95 / max', restart.reconnect.outages ? `${restart.reconnect.p50Ms} / ${restart.reconnect.p95Ms} / ${restart.reconnect.maxMs} ms` : 'none'],
           ['presence diffs (v2) / userOnline+userOffline (v1)', `${restart.presenceDiffs} / ${restart.presenceV1Announcements}`],
