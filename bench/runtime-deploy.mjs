@@ -169,9 +169,13 @@ async function rollingRestart(app, redisUrl, count, notified) {
     const users = await followers(cluster.balancer.url, count, { prefix: 'user', notified });
     const publisher = instrument(await follow(connect, cluster.balancer.url, 'publisher', { notified: false }));
     all.push(...users, publisher);
-    // Only what the restart causes: the connects' own announcements are not counted.
-    await pause(500);
-    for (const follower of all) follower.presenceAnnouncements = 0;
+    // Only what the restart causes: the connects' own announcements are not counted (presence v2
+    // batches its diffs over at most 1 s: they have all arrived after 1.5 s).
+    await pause(1500);
+    for (const follower of all) {
+      follower.presenceAnnouncements = 0;
+      follower.presenceDiffs.length = 0;
+    }
     const stream = publish(
       publisher,
       cluster.balancer.url,
