@@ -81,6 +81,26 @@ async function audience(url: string, count: number, publisherUrl = url): Promise
   return { users, publisher };
 }
 
+/**
+ * Users following the room through `balancer` while a publisher talks to `instanceUrl` directly (a
+ * cut request of its own could have run, and sending it again would deliver it twice); the
+ * balancer cuts every connection: each user is recovered and misses nothing.
+ */
+async function expectDropRecovered(balancer: { url: string; cut(): void }, instanceUrl: string, count: number): Promise<void> {
+  const { users, publisher } = await audience(balancer.url, count, instanceUrl);
+  const stream = publish(publisher, instanceUrl, users.map((user) => user.sub));
+  await pause(800);
+  balancer.cut();
+  await pause(1500);
+  const sent = await stream.stop();
+  await pause(800);
+  const report = deliveryReport(users, sent);
+  expect({ lost: report.lost, duplicated: report.duplicated, outOfOrder: report.outOfOrder }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0 });
+  expect(report.reconnections).toBe(users.length);
+  expect(report.notRecovered).toBe(0);
+  expect(report.disconnectedNow).toEqual([]);
+}
+
 describeWithRedis('deploys and failures on two instances behind a balancer, streams adapter on a redis-server of the test’s own', () => {
   let redis: OwnRedis;
   let cluster: Cluster;
@@ -163,20 +183,7 @@ describeWithRedis('deploys and failures on two instances behind a balancer, stre
   });
 
   it('network drop: the balancer cuts every connection; every user is recovered and misses nothing', async () => {
-    // The publisher talks to an instance directly: a cut request of its own could have run, and sending it again would deliver it twice.
-    const { users, publisher } = await audience(cluster.balancer.url, FOLLOWERS, cluster.instances[0].url);
-    const stream = publish(publisher, cluster.instances[0].url, users.map((user) => user.sub));
-    await pause(800);
-    cluster.balancer.cut();
-    await pause(1500);
-    const sent = await stream.stop();
-    await pause(800);
-    const report = deliveryReport(users, sent);
-
-    expect({ lost: report.lost, duplicated: report.duplicated, outOfOrder: report.outOfOrder }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0 });
-    expect(report.reconnections).toBe(users.length);
-    expect(report.notRecovered).toBe(0);
-    expect(report.disconnectedNow).toEqual([]);
+    await expectDropRecovered(cluster.balancer, cluster.instances[0].url, FOLLOWERS);
   });
 
   it('SIGTERM drain: a handler running at the signal finishes and sends its ack before the instance closes its connections', async () => {
@@ -216,17 +223,7 @@ describe('one instance without Redis (in-memory adapter)', () => {
     const instance = await startApp(app, { JWT_SECRET: TEST_JWT_SECRET });
     const balancer = await startBalancer([instance.port]);
     try {
-      const { users, publisher } = await audience(balancer.url, 3, instance.url);
-      const stream = publish(publisher, instance.url, users.map((user) => user.sub));
-      await pause(600);
-      balancer.cut();
-      await pause(1200);
-      const sent = await stream.stop();
-      await pause(500);
-      const report = deliveryReport(users, sent);
-      expect({ lost: report.lost, duplicated: report.duplicated, outOfOrder: report.outOfOrder }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0 });
-      expect(report.reconnections).toBe(users.length);
-      expect(report.notRecovered).toBe(0);
+      await expectDropRecovered(balancer, instance.url, 3);
     } finally {
       await balancer.close();
       await instance.stop();
