@@ -26,6 +26,8 @@ export interface Layout {
   withArguments(indent: string, head: string, items: string[], tail: string): string;
   /** `key: [A, B],` at `indent` (a `@Module` key), with one item a line when it is too long. */
   arrayProperty(indent: string, key: string, items: string[]): string;
+  /** `head<T>(` at `indent` (`async toUser<E extends keyof …>(`), the type parameter on a line of its own when it is too long. */
+  genericHead(indent: string, head: string, typeParameter: string): string;
 }
 
 /** Prettier's default print width, which `nest new`'s config keeps. */
@@ -76,6 +78,10 @@ export function layoutFor(_tree?: Tree): Layout {
       const oneLine = `${indent}${key}: [${items.join(', ')}],`;
       if (fits(oneLine) || items.length === 0) return oneLine;
       return `${indent}${key}: [\n${items.map((item) => `${indent}  ${item},\n`).join('')}${indent}],`;
+    },
+    genericHead(indent, head, typeParameter) {
+      const oneLine = `${indent}${head}<${typeParameter}>(`;
+      return fits(oneLine) ? oneLine : `${indent}${head}<\n${indent}  ${typeParameter},\n${indent}>(`;
     },
   };
 }

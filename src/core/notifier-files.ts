@@ -8,7 +8,7 @@ import { NamespaceTypes, contractImport, gatewayTypes } from './contract';
 import type { Conventions } from './conventions';
 import { renderTemplate } from './generate';
 import { clientInterface, existingClient, refreshGeneratedFile } from './gateway-files';
-import { NEST_NEW_PRINT_WIDTH } from './layout';
+import { layoutFor } from './layout';
 import { Location, relativeImport, resolveLocation } from './naming';
 import { ClassRef, importFrom } from './pieces';
 import type { RunContext } from './run';
@@ -79,7 +79,7 @@ export function notifierFiles(
     adapterKind: conventions.adapter.kind,
     contractName: types.typeName,
     // `async toUser<E extends keyof ChatServerEvents>(`, and the like, as Prettier lays them out.
-    methodHead: (head: string) => genericMethodHead('  ', head, `E extends keyof ${types.typeName}ServerEvents`),
+    methodHead: (head: string) => layoutFor(tree).genericHead('  ', head, `E extends keyof ${types.typeName}ServerEvents`),
     contractFromUnit: contractImport(app, types, notifierFile),
     sharedRedisFromUnit: sharedRedisImport(app, conventions, notifierFile),
     sharedStreamEmitterFromUnit: sharedStreamEmitterImport(app, conventions, notifierFile),
@@ -122,12 +122,6 @@ export async function refreshNotifierSpec(tree: Tree, context: SchematicContext,
     return renderTemplate(spec.template, spec.variables);
   };
   await refreshGeneratedFile(tree, context, run, path, { before: render(undefined), after: render(client) }, `connect through ${client.name} from ${client.file}.ts, or leave it on socket.io-client as it is.`);
-}
-
-/** `head<T>(` at `indent`, with the type parameter on a line of its own when it is too long, as Prettier breaks it. */
-function genericMethodHead(indent: string, head: string, typeParameter: string): string {
-  const oneLine = `${indent}${head}<${typeParameter}>(`;
-  return oneLine.length <= NEST_NEW_PRINT_WIDTH ? oneLine : `${indent}${head}<\n${indent}  ${typeParameter},\n${indent}>(`;
 }
 
 /** The folders the gateway's e2e spec mirrors: the gateway's folder under the source root, without its own `<name>/`. */
