@@ -1,5 +1,6 @@
 import { SchematicsException, Tree } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
+import { HttpPlatform, detectHttpPlatform } from './http-platform';
 import { readJsonFile } from './json-file';
 import manifest from './versions.json';
 
@@ -21,6 +22,8 @@ export interface AppContext {
   testRunner: 'vitest' | 'jest';
   /** Major version of @nestjs/core the app declares: always one of SUPPORTED_NEST_MAJORS. */
   nestMajor: number;
+  /** The HTTP platform the app runs on (its generated e2e specs create the app on it). */
+  httpPlatform: HttpPlatform;
 }
 
 interface NestCliProject {
@@ -78,6 +81,7 @@ export function resolveAppContext(tree: Tree, options: { project?: string; sourc
     importSuffix: moduleSystem === 'esm' ? '.js' : '',
     testRunner: detectTestRunner(packageJson, moduleSystem),
     nestMajor: supportedNestMajor(tree, packageJson),
+    httpPlatform: detectHttpPlatform(tree, { ...packageJson.dependencies, ...packageJson.devDependencies }, sourceRoot),
   };
 }
 
