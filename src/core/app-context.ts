@@ -2,6 +2,7 @@ import { SchematicsException, Tree } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
 import { HttpPlatform, detectHttpPlatform } from './http-platform';
 import { readJsonFile } from './json-file';
+import { PLUG_AND_PLAY_REFUSAL, usesPlugAndPlay } from './plug-and-play';
 import manifest from './versions.json';
 
 /** Nest majors the version manifest has versions for (and the e2e tests cover). */
@@ -62,6 +63,7 @@ export function findNestCliFile(tree: Tree): string | undefined {
  * An app that is not Nest 11 or 12 is refused here, before any schematic writes a file.
  */
 export function resolveAppContext(tree: Tree, options: { project?: string; sourceRoot?: string }): AppContext {
+  if (usesPlugAndPlay((path) => tree.exists(`/${path}`))) throw new SchematicsException(PLUG_AND_PLAY_REFUSAL);
   const nestCliFile = findNestCliFile(tree);
   const nestCli: NestCliConfig = nestCliFile ? (readJsonFile<NestCliConfig>(tree, nestCliFile) ?? {}) : {};
   const project = resolveProject(nestCli, options.project);
