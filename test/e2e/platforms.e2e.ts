@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { FASTIFY_VARIANT, packageManagerVariant } from '../support/app-recipes';
@@ -5,7 +6,7 @@ import { createTestApp, removeTestApp } from '../support/apps';
 import { connectUser, openClient, refusal } from '../support/clients';
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET } from '../support/jwt';
-import { OtherPackageManager, pathWith } from '../support/package-managers';
+import { OtherPackageManager, packageManagerEnv } from '../support/package-managers';
 import { packPackage } from '../support/packing';
 import { run, startApp } from '../support/processes';
 import { PRODUCTION_E2E_SPECS, PRODUCTION_UNIT_SPECS, expectProductionChat } from '../support/production-set';
@@ -121,7 +122,7 @@ describe.each(['pnpm', 'yarn', 'bun'] as const)('a Nest 12 app on %s', (pm) => {
   };
 
   beforeAll(async () => {
-    env = await pathWith(pm);
+    env = await packageManagerEnv(pm);
     app = await packageManagerApp(pm, env);
   });
 
@@ -131,12 +132,14 @@ describe.each(['pnpm', 'yarn', 'bun'] as const)('a Nest 12 app on %s', (pm) => {
 
   it(`init installs with ${pm}, feature chat too; the app builds with ${pm} and serves /chat`, async () => {
     const lockfile = join(app, LOCKFILES[pm]);
-    expect(await readFile(lockfile, 'utf8')).not.toContain('@nestjs/websockets');
+    const socketIoAdapter = join(app, 'node_modules/@nestjs/platform-socket.io/package.json');
+    expect(await readFile(lockfile, 'utf8')).not.toContain('@nestjs/platform-socket.io');
+    expect(existsSync(socketIoAdapter)).toBe(false);
     const init = await cli('init');
     expect(init).toContain(`Nest 12 app: ESM, vitest, ${pm}, sources in src.`);
     // The install task ran with the app's package manager: its lockfile and node_modules have the packages.
-    expect(await readFile(lockfile, 'utf8')).toContain('@nestjs/websockets');
-    expect(await readFile(join(app, 'node_modules/@nestjs/platform-socket.io/package.json'), 'utf8')).toContain('"version"');
+    expect(await readFile(lockfile, 'utf8')).toContain('@nestjs/platform-socket.io');
+    expect(existsSync(socketIoAdapter)).toBe(true);
     expect(await cli('feature', 'chat')).toContain('CREATE src/chat/chat.gateway.ts');
     expect(await readFile(lockfile, 'utf8')).toContain('rate-limiter-flexible');
 
@@ -155,7 +158,7 @@ describe('a Nest 12 app on yarn with Plug’n’Play (yarn’s default linker)',
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    env = await pathWith('yarn');
+    env = await packageManagerEnv('yarn');
     app = await createTestApp('nest12-esm', { installPackage: false, variant: packageManagerVariant('yarn') });
     await writeFile(join(app, '.yarnrc.yml'), 'nodeLinker: pnp\n');
     const tarball = await packPackage();
@@ -170,7 +173,7 @@ describe('a Nest 12 app on yarn with Plug’n’Play (yarn’s default linker)',
 
   it('is refused with one line naming the nodeLinker workaround, a non-zero exit and no file changed', async () => {
     const before = await fileSnapshot(app);
-    const result = await run('yarn', ['realtime-schematics', 'init'], { cwd: app, env: { ...env, CI: 'true', NO_COLOR: '1' } });
+    const result = await run('yarn', ['realtime-schematics', 'init'], { cwd: app, env: { ...env, NO_COLOR: '1' } });
     expect(result.code).not.toBe(0);
     expect(result.stderr.trim()).toBe(
       "Error: This app uses Yarn Plug'n'Play, which realtime-schematics does not support (nor do the Nest CLI's generators): add `nodeLinker: node-modules` to .yarnrc.yml, run `yarn install`, then run this command again.",

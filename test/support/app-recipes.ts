@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { cachedBuild, copyApp } from './app-cache';
 import { INSTALL_TIMEOUT_MS, NPM_INSTALL, USER_ENV, mustRun, npm } from './processes';
 import { REPO_ROOT, installedManifest, readJson, shortHash, timed } from './repo';
-import { OtherPackageManager, packageManagerVersion, pathWith } from './package-managers';
+import { OtherPackageManager, packageManagerEnv, packageManagerVersion } from './package-managers';
 
 /**
  * The apps of SPEC §7: Nest 12 ESM (the `nest new` default), Nest 12 CommonJS, Nest 11 CommonJS,
@@ -257,7 +257,7 @@ export function packageManagerVariant(pm: OtherPackageManager): AppVariant {
     name: pm,
     recipe: { revision: 1, pm, version: packageManagerVersion(pm), scaffold: SCAFFOLDS['nest12-esm'], yarnrc },
     async extend(app) {
-      const env = { ...USER_ENV, ...(await pathWith(pm)) };
+      const env = { ...USER_ENV, ...(await packageManagerEnv(pm)) };
       const [bin, ...args] = SCAFFOLDS['nest12-esm'];
       const scaffold = args.map((arg) => (arg === 'npm' ? pm : arg));
       const outside = await mkdtemp(path.join(os.tmpdir(), 'rs-scaffold-'));
@@ -269,6 +269,8 @@ export function packageManagerVariant(pm: OtherPackageManager): AppVariant {
         await rm(outside, { recursive: true, force: true });
       }
       if (yarnrc) await writeFile(path.join(app, '.yarnrc.yml'), yarnrc);
+      // A project of its own, not a workspace of the repo (its .cache holds the app while it is built).
+      if (pm === 'yarn') await writeFile(path.join(app, 'yarn.lock'), '');
       await timed(pm, `${pm} install`, () => mustRun(pm, ['install'], { cwd: app, env, timeoutMs: INSTALL_TIMEOUT_MS }));
     },
   };

@@ -40,9 +40,12 @@ export function packageManagerBinDir(name: OtherPackageManager): Promise<string>
   return install;
 }
 
-/** PATH with `name` first, as a user who installed it globally has it. */
-export async function pathWith(name: OtherPackageManager): Promise<NodeJS.ProcessEnv> {
-  return { PATH: `${await packageManagerBinDir(name)}:${process.env.PATH}` };
+/**
+ * The environment of a developer using `name`: it first on PATH, as when installed globally, and no
+ * `CI` (with it, pnpm and yarn refuse to change a lockfile, which adding a package must do).
+ */
+export async function packageManagerEnv(name: OtherPackageManager): Promise<NodeJS.ProcessEnv> {
+  return { PATH: `${await packageManagerBinDir(name)}:${process.env.PATH}`, CI: undefined };
 }
 
 async function installPackageManager(name: OtherPackageManager): Promise<string> {
