@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { PLUG_AND_PLAY_REFUSAL, usesPlugAndPlay } from '../core/plug-and-play';
 import { UsageError, parseArguments } from './arguments';
 import { COLLECTION_PATH, findSchematic, readSchema } from './collection';
 import { enableCompileCache } from './compile-cache';
@@ -14,6 +16,9 @@ async function main(argv: string[]): Promise<number> {
   if (!schematicName || schematicName === '--help' || schematicName === '-h' || schematicName === 'help') {
     console.log(globalHelp());
     return schematicName ? 0 : 1;
+  }
+  if (usesPlugAndPlay((path) => existsSync(path))) {
+    throw new UsageError(PLUG_AND_PLAY_REFUSAL);
   }
   if (schematicName === 'check') {
     // Not a schematic: it reads the app and writes nothing (see src/check/).

@@ -1,6 +1,8 @@
 import { SchematicsException, Tree } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
+import { HttpPlatform, detectHttpPlatform } from './http-platform';
 import { readJsonFile } from './json-file';
+import { PLUG_AND_PLAY_REFUSAL, usesPlugAndPlay } from './plug-and-play';
 import manifest from './versions.json';
 
 /** Nest majors the version manifest has versions for (and the e2e tests cover). */
@@ -21,6 +23,8 @@ export interface AppContext {
   testRunner: 'vitest' | 'jest';
   /** Major version of @nestjs/core the app declares: always one of SUPPORTED_NEST_MAJORS. */
   nestMajor: number;
+  /** The HTTP platform the app runs on (its generated e2e specs create the app on it). */
+  httpPlatform: HttpPlatform;
 }
 
 interface NestCliProject {
@@ -59,6 +63,7 @@ export function findNestCliFile(tree: Tree): string | undefined {
  * An app that is not Nest 11 or 12 is refused here, before any schematic writes a file.
  */
 export function resolveAppContext(tree: Tree, options: { project?: string; sourceRoot?: string }): AppContext {
+  if (usesPlugAndPlay((path) => tree.exists(`/${path}`))) throw new SchematicsException(PLUG_AND_PLAY_REFUSAL);
   const nestCliFile = findNestCliFile(tree);
   const nestCli: NestCliConfig = nestCliFile ? (readJsonFile<NestCliConfig>(tree, nestCliFile) ?? {}) : {};
   const project = resolveProject(nestCli, options.project);
@@ -78,6 +83,7 @@ export function resolveAppContext(tree: Tree, options: { project?: string; sourc
     importSuffix: moduleSystem === 'esm' ? '.js' : '',
     testRunner: detectTestRunner(packageJson, moduleSystem),
     nestMajor: supportedNestMajor(tree, packageJson),
+    httpPlatform: detectHttpPlatform(tree, { ...packageJson.dependencies, ...packageJson.devDependencies }, sourceRoot),
   };
 }
 

@@ -5,6 +5,7 @@ import { GatewayClass } from './ast/gateways';
 import { GatewayBlocks } from './blocks';
 import { Conventions } from './conventions';
 import { formatAsCreated } from './format';
+import { e2eAppVariables } from './http-platform';
 import { renderTemplate } from './generate';
 import { layoutFor } from './layout';
 import { Location, relativeImport, resolveLocation } from './naming';
@@ -64,6 +65,7 @@ export function gatewayTemplateVariables(
     layout: layoutFor(tree),
     ...sharedImports(app, conventions, gatewayFile),
     gatewayFromE2e: relativeImport(e2eFile, gatewayFile, app.importSuffix),
+    platform: e2eAppVariables(app.httpPlatform, '    '),
     auth: auth && {
       middleware: { name: auth.middleware.name, fromUnit: importFrom(app, gatewayFile, auth.middleware) },
       module: { name: auth.module.name, fromE2e: importFrom(app, e2eFile, auth.module) },

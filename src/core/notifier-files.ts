@@ -1,13 +1,14 @@
 import { logging } from '@angular-devkit/core';
 import { SchematicContext, Tree } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
-import { findModule, moduleClassName } from './ast/modules';
+import { findTargetModule, moduleClassName, served } from './ast/modules';
 import { GatewayClass } from './ast/gateways';
 import { besideGatewayVariables, blocksAppliedTo, namespaceServed } from './blocks';
 import { NamespaceTypes, contractImport, gatewayTypes } from './contract';
 import type { Conventions } from './conventions';
 import { renderTemplate } from './generate';
 import { clientInterface, existingClient, refreshGeneratedFile } from './gateway-files';
+import { e2eAppVariables } from './http-platform';
 import { layoutFor } from './layout';
 import { Location, relativeImport, resolveLocation } from './naming';
 import { ClassRef, importFrom } from './pieces';
@@ -62,7 +63,7 @@ export function notifierFiles(
   const notifierFile = `${directory}/${location.fileName}.notifier`;
   const namespace = namespaceServed(context, gateway, { fallback: location.fileName, file: notifierFile });
   const workerPath = WORKER_PATHS[conventions.adapter.kind];
-  const modulePath = options.skipImport ? undefined : findModule(tree, directory, app.sourceRoot, options.module);
+  const modulePath = options.skipImport ? undefined : findTargetModule(tree, { directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module, beside: served(gateway) });
   const moduleName = modulePath && moduleClassName(tree, modulePath);
   const e2eFile = posix.join(app.e2eRoot, gatewayGroup(app.sourceRoot, directory, gatewayBase), `${location.fileName}.notifier.e2e-spec`);
   // Typed by the namespace's contract, to which the notifier adds `notification`.
@@ -84,6 +85,7 @@ export function notifierFiles(
     sharedRedisFromUnit: sharedRedisImport(app, conventions, notifierFile),
     sharedStreamEmitterFromUnit: sharedStreamEmitterImport(app, conventions, notifierFile),
     notifierFromE2e: relativeImport(e2eFile, notifierFile, app.importSuffix),
+    platform: e2eAppVariables(app.httpPlatform, '    '),
     module: moduleName && modulePath && { name: moduleName, fromE2e: relativeImport(e2eFile, modulePath.replace(/\.ts$/, ''), app.importSuffix) },
     // The gateway's handshake refuses sockets without a token: the e2e spec signs some.
     guarded: blocksAppliedTo(gateway, app, conventions).auth !== undefined,

@@ -76,7 +76,10 @@ export async function copyApp(from: string, to: string): Promise<void> {
   await mustRun('cp', ['-a', ...entries.map((entry) => path.join(from, entry)), to], { cwd: to });
   // Hard links cannot cross file systems (e.g. a tmpfs os.tmpdir()): copy there, slower but correct.
   const sameDevice = (await stat(from)).dev === (await stat(to)).dev;
-  await mustRun('cp', [sameDevice ? '-al' : '-a', path.join(from, 'node_modules'), to], { cwd: to });
+  // pnpm, yarn and bun rewrite their own state files in node_modules in place: their apps are copied whole.
+  const installedByNpm = existsSync(path.join(from, 'node_modules', '.package-lock.json'));
+  await mustRun('cp', [sameDevice && installedByNpm ? '-al' : '-a', path.join(from, 'node_modules'), to], { cwd: to });
+  if (!installedByNpm) return;
   const hiddenLock = path.join(to, 'node_modules', '.package-lock.json');
   await rm(hiddenLock);
   await copyFile(path.join(from, 'node_modules', '.package-lock.json'), hiddenLock);

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { cachedBuild, copyApp } from './app-cache';
 import { INSTALL_TIMEOUT_MS, NPM_INSTALL, USER_ENV, mustRun, npm } from './processes';
 import { REPO_ROOT, installedManifest, readJson, shortHash, timed } from './repo';
+import { OtherPackageManager, packageManagerEnv, packageManagerVersion } from './package-managers';
 
 /**
  * The apps of SPEC §7: Nest 12 ESM (the `nest new` default), Nest 12 CommonJS, Nest 11 CommonJS,
@@ -169,4 +170,108 @@ export async function prepareApp(kind: AppKind, variant?: AppVariant): Promise<s
     await copyApp(template, app);
     await timed(kind, `extend into ${variant.name}`, () => variant.extend(app));
   });
+}
+
+/**
+ * A Nest 12 app on Fastify, converted from the default app as the Nest docs' Fastify page says:
+ * `@nestjs/platform-fastify` installed, Express removed, `main.ts` creating the app with
+ * `FastifyAdapter` (listening on 0.0.0.0, as Fastify needs in containers), and the app's own e2e
+ * spec as the docs' testing page writes it for Fastify (the instance readied before supertest).
+ */
+export const FASTIFY_VARIANT: AppVariant = {
+  name: 'fastify',
+  recipe: { revision: 1, remove: ['@nestjs/platform-express', '@types/express'], add: '@nestjs/platform-fastify' },
+  async extend(app) {
+    await npm(app, ['uninstall', '--no-audit', '--no-fund', '@nestjs/platform-express', '@types/express']);
+    const nestMajor = installedManifest(app, '@nestjs/core').version.split('.')[0];
+    await npm(app, [...NPM_INSTALL, `@nestjs/platform-fastify@^${nestMajor}`]);
+    await writeFile(path.join(app, 'src/main.ts'), FASTIFY_MAIN);
+    await writeFile(path.join(app, 'test/app.e2e-spec.ts'), FASTIFY_APP_E2E_SPEC);
+  },
+};
+
+const FASTIFY_MAIN = `import { NestFactory } from '@nestjs/core';
+import {
+  FastifyAdapter,
+  NestFastifyApplication,
+} from '@nestjs/platform-fastify';
+import { AppModule } from './app.module.js';
+
+async function bootstrap() {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule,
+    new FastifyAdapter(),
+  );
+  await app.listen(process.env.PORT ?? 3000, '0.0.0.0');
+}
+await bootstrap();
+`;
+
+const FASTIFY_APP_E2E_SPEC = `import { Test, TestingModule } from '@nestjs/testing';
+import {
+  FastifyAdapter,
+  NestFastifyApplication,
+} from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { AppModule } from './../src/app.module.js';
+
+describe('AppController (e2e)', () => {
+  let app: NestFastifyApplication;
+
+  beforeEach(async () => {
+    const moduleFixture: TestingModule = await Test.createTestingModule({
+      imports: [AppModule],
+    }).compile();
+
+    app = moduleFixture.createNestApplication<NestFastifyApplication>(
+      new FastifyAdapter(),
+    );
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+
+  it('/ (GET)', () => {
+    return request(app.getHttpServer())
+      .get('/')
+      .expect(200)
+      .expect('Hello World!');
+  });
+
+  afterEach(async () => {
+    await app.close();
+  });
+});
+`;
+
+/**
+ * The default Nest 12 app as `nest new --package-manager <pm>` makes it for a team on pnpm, yarn or
+ * bun, installed by that package manager (from `.cache/`, see package-managers.ts; yarn with
+ * `nodeLinker: node-modules` in .yarnrc.yml, the setting Yarn Plug'n'Play apps need here). It is
+ * scaffolded afresh into the copy of the `nest12-esm` template it is a variant of (it keeps none of
+ * that copy: the template is only its place in the cache), without the runtime packages the
+ * template adds: `init`'s install task installs them with the app's package manager.
+ */
+export function packageManagerVariant(pm: OtherPackageManager): AppVariant {
+  const yarnrc = pm === 'yarn' ? 'nodeLinker: node-modules\n' : undefined;
+  return {
+    name: pm,
+    recipe: { revision: 1, pm, version: packageManagerVersion(pm), scaffold: SCAFFOLDS['nest12-esm'], yarnrc },
+    async extend(app) {
+      const env = { ...USER_ENV, ...(await packageManagerEnv(pm)) };
+      const [bin, ...args] = SCAFFOLDS['nest12-esm'];
+      const scaffold = args.map((arg) => (arg === 'npm' ? pm : arg));
+      const outside = await mkdtemp(path.join(os.tmpdir(), 'rs-scaffold-'));
+      try {
+        await mustRun(path.join(REPO_BIN, bin), scaffold, { cwd: outside, env, timeoutMs: INSTALL_TIMEOUT_MS });
+        await rm(app, { recursive: true, force: true });
+        await mustRun('cp', ['-a', path.join(outside, 'app'), app], { cwd: outside });
+      } finally {
+        await rm(outside, { recursive: true, force: true });
+      }
+      if (yarnrc) await writeFile(path.join(app, '.yarnrc.yml'), yarnrc);
+      // A project of its own, not a workspace of the repo (its .cache holds the app while it is built).
+      if (pm === 'yarn') await writeFile(path.join(app, 'yarn.lock'), '');
+      await timed(pm, `${pm} install`, () => mustRun(pm, ['install'], { cwd: app, env, timeoutMs: INSTALL_TIMEOUT_MS }));
+    },
+  };
 }

@@ -7,6 +7,7 @@
  * - app-cache.ts: the `.cache/apps/` entries (built once, superseded ones removed) and copies of them;
  * - packing.ts: `npm pack` of the repo, installed into a template;
  * - node-installs.ts: other Node versions (24, 26), installed from npm into `.cache/`;
+ * - package-managers.ts: pnpm, yarn and bun, installed from npm into `.cache/` the same way;
  * - processes.ts: running commands and starting apps (`run`, `mustRun`, `startApp`, `freePort`);
  * - snapshots.ts: a folder's files and their hashes (`fileSnapshot`);
  * - clients.ts, jwt.ts, redis.ts, commands.ts: socket.io clients, test tokens, Redis servers, app

@@ -103,8 +103,50 @@ export function findModule(tree: Tree, directory: string, sourceRoot: string, ex
 }
 
 /**
+ * The module whose `providers` list `className` as imported from `file` (workspace-relative, without
+ * extension): the module a gateway is registered in, wherever `--module` put it. Searched under the
+ * source root; undefined when no module provides it.
+ */
+export function findModuleProviding(tree: Tree, sourceRoot: string, provided: { className: string; file: string; importSuffix: string }): string | undefined {
+  const modules: string[] = [];
+  tree.getDir(sourceRoot || '/').visit((path) => {
+    if (path.endsWith('.module.ts') && !path.includes('/node_modules/')) modules.push(path.replace(/^\//, ''));
+  });
+  return modules.sort().find((modulePath) => {
+    const source = parseSourceFile(tree, modulePath);
+    const localName = findImportedName(source, provided.className, relativeImport(modulePath, provided.file, provided.importSuffix));
+    const moduleDecoratorName = findImportedName(source, 'Module', '@nestjs/common');
+    const metadata = moduleDecoratorName ? findModuleMetadata(source, moduleDecoratorName) : undefined;
+    if (!localName || !metadata || !ts.isObjectLiteralExpression(metadata)) return false;
+    const providers = metadata.properties.find((item) => item.name && propertyNameText(item.name) === 'providers');
+    return (
+      providers !== undefined &&
+      ts.isPropertyAssignment(providers) &&
+      ts.isArrayLiteralExpression(providers.initializer) &&
+      providers.initializer.elements.some((element) => element.getText() === localName)
+    );
+  });
+}
+
+/** A gateway as `beside` names it: the class and its file without extension. */
+export function served(gateway: { className: string; path: string }): { className: string; file: string } {
+  return { className: gateway.className, file: gateway.path.replace(/^\//, '').replace(/\.ts$/, '') };
+}
+
+/** The module `registerInModule` registers in: `--module`, else the module providing `beside`, else the nearest one. */
+export function findTargetModule(
+  tree: Tree,
+  target: { directory: string; sourceRoot: string; importSuffix: string; module?: string; beside?: { className: string; file: string } },
+): string | undefined {
+  const besideModule = target.module || !target.beside ? undefined : findModuleProviding(tree, target.sourceRoot, { ...target.beside, importSuffix: target.importSuffix });
+  return besideModule ?? findModule(tree, target.directory, target.sourceRoot, target.module);
+}
+
+/**
  * Registers a generated class in the nearest module (or `--module`), importing it with the app's
- * import suffix. No module at all is a warning with the manual step, not a failure: the generated
+ * import suffix. A class that serves another (`beside`: the auth module of a gateway, its notifier)
+ * goes where that one is provided when no `--module` is given, so each module has what its providers
+ * inject. No module at all is a warning with the manual step, not a failure: the generated
  * files are the main goal.
  */
 export function registerInModule(target: {
@@ -117,9 +159,11 @@ export function registerInModule(target: {
   sourceRoot: string;
   importSuffix: string;
   module?: string;
+  /** The class this one serves (a gateway): its module is preferred to the nearest one. */
+  beside?: { className: string; file: string };
 }): Rule {
   return (tree: Tree, context: SchematicContext) => {
-    const modulePath = findModule(tree, target.directory, target.sourceRoot, target.module);
+    const modulePath = findTargetModule(tree, target);
     if (!modulePath) {
       context.logger.warn(
         `WARNING no module found from ${target.directory} up to ${target.sourceRoot}: add ${target.className} to a module's ${target.key} by hand.`,

@@ -109,6 +109,25 @@ describe('gateway schematic', () => {
       await expect(generate(createAppTree('esm'), { name: 'chat', module: 'nowhere' })).rejects.toThrow('Module "nowhere" not found');
     });
 
+    it('imports every module its blocks need into the --module it is registered in, not the nearest one', async () => {
+      tree.create('/realtime.json', JSON.stringify({ auth: { enabled: true }, rooms: { enabled: true } }));
+      tree.create('/src/events/events.module.ts', "import { Module } from '@nestjs/common';\n\n@Module({ providers: [] })\nexport class EventsModule {}\n");
+      const { tree: result } = await generate(tree, { name: 'third', module: 'events/events.module.ts' });
+      const events = result.readContent('/src/events/events.module.ts');
+      expect(events).toContain('imports: [WsAuthModule],');
+      expect(events).toContain('providers: [ThirdGateway, ThirdRooms, ThirdRoomPolicy]');
+      expect(occurrences(events, "import { WsAuthModule } from '../realtime/ws-auth.module.js';")).toBe(1);
+      expect(result.readContent('/src/app.module.ts')).not.toMatch(/WsAuthModule|Third/);
+
+      // `ws-guard --gateway` on its own finds the gateway's module the same way.
+      const plain = createAppTree('esm');
+      plain.create('/src/events/events.module.ts', "import { Module } from '@nestjs/common';\n\n@Module({ providers: [] })\nexport class EventsModule {}\n");
+      const { tree: unguarded } = await generate(plain, { name: 'third', module: 'events/events.module.ts' });
+      const { tree: guarded } = await runSchematic(runner, 'ws-guard', { gateway: 'third' }, unguarded);
+      expect(guarded.readContent('/src/events/events.module.ts')).toContain('imports: [WsAuthModule],');
+      expect(guarded.readContent('/src/app.module.ts')).not.toContain('WsAuthModule');
+    });
+
     it('skips registration with --skip-import', async () => {
       const { tree: result } = await generate(tree, { name: 'chat', skipImport: true });
       expect(result.readContent('/src/app.module.ts')).not.toContain('ChatGateway');

@@ -35,7 +35,8 @@ export const init = realtimeSchematic<InitOptions>((options, run) => (tree: Tree
 function describeApp(tree: Tree, app: AppContext): string {
   const moduleSystem = app.moduleSystem === 'esm' ? 'ESM' : 'CommonJS';
   const project = app.projectRoot ? `, project ${app.projectRoot}` : '';
-  return `Nest ${app.nestMajor} app: ${moduleSystem}, ${app.testRunner}, ${detectPackageManager(tree)}, sources in ${app.sourceRoot}${project}.`;
+  const platform = app.httpPlatform === 'fastify' ? ' on Fastify' : '';
+  return `Nest ${app.nestMajor} app${platform}: ${moduleSystem}, ${app.testRunner}, ${detectPackageManager(tree)}, sources in ${app.sourceRoot}${project}.`;
 }
 
 /** realtime.json as init writes it: every default spelled out, and the production pieces (auth, rooms, notifier, presence, rate limit, client) on, and the streams adapter. */

@@ -1,7 +1,7 @@
 import { SchematicContext, SchematicsException, Tree, chain, noop } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
 import { findGateway } from '../../core/ast/gateways';
-import { registerInModule } from '../../core/ast/modules';
+import { registerInModule, served } from '../../core/ast/modules';
 import { Conventions, pick } from '../../core/conventions';
 import { addContractPart } from '../../core/contract';
 import { DependencyRequest, WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
@@ -35,7 +35,7 @@ export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tr
   const e2e = files.e2eSpec(files.client);
   const owned = { kind: 'owned', force: options.force ?? false, format } as const;
   const register = (key: 'providers' | 'exports') =>
-    registerInModule({ key, className: `${location.className}Notifier`, file: notifierFile, directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module });
+    registerInModule({ key, className: `${location.className}Notifier`, file: notifierFile, directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module, beside: served(gateway) });
 
   return chain([
     writeSharedSocket(app, conventions),

@@ -1,7 +1,7 @@
 import { SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
 import { findGateway } from '../../core/ast/gateways';
-import { registerInModule } from '../../core/ast/modules';
+import { registerInModule, served } from '../../core/ast/modules';
 import { applyGatewayDecorators, besideGatewayVariables, namespaceServed, writeHandlerFiles } from '../../core/blocks';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
@@ -41,7 +41,7 @@ export const presence = realtimeSchematic<PresenceOptions>((options, run) => (tr
     addContractPart(app, conventions, types, 'presence/contract/contract.ts.template'),
     options.skipImport
       ? noop()
-      : registerInModule({ key: 'providers', className: `${location.className}Presence`, file: presenceFile, directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module }),
+      : registerInModule({ key: 'providers', className: `${location.className}Presence`, file: presenceFile, directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module, beside: served(gateway) }),
     applyGatewayDecorators(gateway, `${presenceFile}.ts`),
     addDependencies([...WEBSOCKET_DEPENDENCIES, { name: conventions.adapter.client }]),
   ]);

@@ -1,7 +1,7 @@
 import { SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
 import { findGateway } from '../../core/ast/gateways';
-import { registerInModule } from '../../core/ast/modules';
+import { registerInModule, served } from '../../core/ast/modules';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { applyGatewayDecorators, besideGatewayVariables, namespaceServed, writeHandlerFiles } from '../../core/blocks';
@@ -31,7 +31,7 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, run) 
     eventsName: types.typeName,
   };
   const register = (className: string, file: string) =>
-    registerInModule({ key: 'providers', className, file, directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module });
+    registerInModule({ key: 'providers', className, file, directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module, beside: gateway && served(gateway) });
 
   return chain([
     writeSharedSocket(app, conventions),

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { applyEdits } from '../../core/ast/apply';
 import { combineEdits } from '../../core/ast/edits';
 import { findGateway, findNamespaceHandlers } from '../../core/ast/gateways';
-import { registerInModule } from '../../core/ast/modules';
+import { registerInModule, served } from '../../core/ast/modules';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { blocksAppliedTo, guardEdit } from '../../core/blocks';
@@ -64,6 +64,8 @@ function applyAuthToGateway(run: RunContext, gatewayName: string, auth: AuthPiec
       directory: posix.dirname(gateway.path),
       sourceRoot: app.sourceRoot,
       importSuffix: app.importSuffix,
+      // Where the gateway is registered (`gateway --module` may have put it anywhere): its middleware is injected there.
+      beside: served(gateway),
     });
   };
 }
