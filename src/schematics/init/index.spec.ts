@@ -5,6 +5,7 @@ import { conventionDefaults, loadConventions } from '../../core/conventions';
 import { ENVIRONMENT_KEYS } from '../../core/environment';
 import manifest from '../../core/versions.json';
 import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../../test/support/unit/app-tree';
+import { createNxTree } from '../../../test/support/unit/nx-tree';
 import { DEFAULT_COLLECTION } from './index';
 import type { InitOptions } from './schema';
 
@@ -164,6 +165,16 @@ describe('init schematic', () => {
     expect(result.readContent('/nest-cli.json')).toBe(before);
     expect(warnings).toEqual([
       `WARNING nest-cli.json was left unchanged: its collection is "@acme/schematics"; set it to "${DEFAULT_COLLECTION}" by hand to make realtime-schematics the default.`,
+    ]);
+  });
+
+  it('--set-default in an Nx workspace (no nest-cli.json) writes no config file and says what to write in nx.json', async () => {
+    const tree = createNxTree();
+    const { tree: result, warnings } = await init(tree, { setDefault: true, project: 'api', skipInstall: true });
+    expect(result.exists('/nest-cli.json')).toBe(false);
+    expect(result.readContent('/nx.json')).toBe(tree.readContent('/nx.json'));
+    expect(warnings).toEqual([
+      'WARNING Nx has no default collection: run `nx g realtime-schematics:<schematic> --project api`; to make api every run\'s project, add "generators": { "realtime-schematics": { "<schematic>": { "project": "api" } } } to nx.json.',
     ]);
   });
 });

@@ -4,6 +4,7 @@ import { CONVENTIONS_FILE, Conventions, conventionDefaults } from '../../core/co
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { addEnvironmentExample } from '../../core/environment';
 import { editJsonFile } from '../../core/json-file';
+import { isNxWorkspace } from '../../core/projects';
 import { realtimeSchematic } from '../../core/run';
 import type { InitOptions } from './schema';
 
@@ -21,7 +22,7 @@ export const init = realtimeSchematic<InitOptions>((options, run) => (tree: Tree
   return chain([
     existing ? noop() : (host: Tree) => void host.create(`/${CONVENTIONS_FILE}`, JSON.stringify(conventions, null, 2) + '\n'),
     addEnvironmentExample(),
-    options.setDefault ? setDefaultCollection() : noop(),
+    options.setDefault ? setDefaultCollection(options.project) : noop(),
     addDependencies(
       [
         ...WEBSOCKET_DEPENDENCIES,
@@ -61,9 +62,17 @@ function initialConventions(): Conventions & { $schema: string } {
  * generates ours, `nest g service` (and every other stock schematic) stays stock. A collection the
  * team chose themselves is not replaced.
  */
-function setDefaultCollection(): Rule {
+function setDefaultCollection(project: string | undefined): Rule {
   return (tree: Tree, context: SchematicContext) => {
     const path = findNestCliFile(tree);
+    if (!path && isNxWorkspace(tree)) {
+      // Nx has no default collection: a collection is always named, and nx.json only sets option defaults.
+      const name = project ?? '<project>';
+      context.logger.warn(
+        `WARNING Nx has no default collection: run \`nx g realtime-schematics:<schematic> --project ${name}\`; to make ${name} every run's project, add "generators": { "realtime-schematics": { "<schematic>": { "project": "${name}" } } } to nx.json.`,
+      );
+      return;
+    }
     if (!path) {
       context.logger.warn(`WARNING nest-cli.json not found: add "collection": "${DEFAULT_COLLECTION}" to it by hand.`);
       return;
