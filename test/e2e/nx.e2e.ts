@@ -4,7 +4,7 @@ import { NX_ENV } from '../support/app-recipes';
 import { createTestApp, removeTestApp } from '../support/apps';
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET } from '../support/jwt';
-import { PRODUCTION_UNIT_SPECS, expectProductionChat } from '../support/production-set';
+import { PRODUCTION_E2E_SPECS, PRODUCTION_UNIT_SPECS, expectProductionChat } from '../support/production-set';
 import { RunResult, run, startApp } from '../support/processes';
 import { fileSnapshot } from '../support/snapshots';
 
@@ -17,6 +17,13 @@ import { fileSnapshot } from '../support/snapshots';
  * conversation. `check` covers every project, `-p api` one, and fails when it would read nothing.
  */
 const WORKSPACE_FILES = ['realtime.json', '.env.example', 'package.json'];
+
+/**
+ * The workspace's own `nx test` fails before any spec runs: jest reads jest.config.cts through
+ * ts-node, which under the TypeScript 6 that Nx 23.2 installs finds no Node types and refuses the
+ * moduleResolution jest sets (TS2591, TS5107). Reading that config without type checks is the fix.
+ */
+const JEST_CONFIG_WITHOUT_TYPES = { TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_IGNORE_DIAGNOSTICS: '5107' };
 
 const nx = (app: string, args: string[], env: NodeJS.ProcessEnv = {}) => succeed(app, appBin(app, 'nx'), args, { ...NX_ENV, ...env });
 const check = (app: string, args: string[] = []): Promise<RunResult> =>
@@ -38,8 +45,9 @@ describe('an Nx workspace with a Nest app (create-nx-workspace --preset=nest)', 
     const cli = appBin(app, 'realtime-schematics');
     const before = readFileSync(join(app, 'apps/api/src/app/app.module.ts'), 'utf8');
     let output = '';
-    for (const args of [['init', '-p', 'api'], ['feature', 'chat', '-p', 'api'], ['redis-adapter', '-p', 'api']]) {
-      const result = await succeed(app, cli, [...args, '--skip-install']);
+    // feature installs what it added (npm, at the workspace root), as a user's run does.
+    for (const args of [['init', '-p', 'api', '--skip-install'], ['feature', 'chat', '-p', 'api'], ['redis-adapter', '-p', 'api', '--skip-install']]) {
+      const result = await succeed(app, cli, args);
       output += result.stdout + result.stderr;
     }
     expect(output).toContain('Nest 11 app: CommonJS, jest, npm, sources in apps/api/src, project apps/api.');
@@ -52,6 +60,7 @@ describe('an Nx workspace with a Nest app (create-nx-workspace --preset=nest)', 
     expect(rootModule).not.toBe(before);
     expect(rootModule.match(/import \{ ChatModule \} from '\.\.\/chat\/chat\.module';/g)).toHaveLength(1);
     expect(readFileSync(join(app, 'apps/api/src/main.ts'), 'utf8')).toContain('.useWebSocketAdapter(');
+    expect(written).toEqual(expect.arrayContaining(['apps/api/test/chat.gateway.e2e-spec.ts', 'apps/api/project.json']));
 
     // The only Nest app of the workspace is also where a run without -p writes: a rerun changes nothing.
     const snapshot = await fileSnapshot(app);
@@ -60,15 +69,15 @@ describe('an Nx workspace with a Nest app (create-nx-workspace --preset=nest)', 
     expect(await fileSnapshot(app)).toEqual(snapshot);
   });
 
-  it('builds with `nx build api`, lints clean with `nx lint api` and passes its generated unit specs in `nx test api`', async () => {
+  it('builds with `nx build api`, lints clean with `nx lint api`, passes its generated unit specs in `nx test api` and e2e specs in `nx run api:test-e2e`', async () => {
     await nx(app, ['build', 'api']);
     const lint = await nx(app, ['lint', 'api']);
     expect(lint.stdout + lint.stderr).not.toMatch(/[\\/](chat|realtime)[\\/]/);
-    // The workspace's own `nx test` fails before any spec runs: jest reads jest.config.cts through
-    // ts-node, which under the TypeScript 6 Nx 23.2 installs finds no Node types and refuses the
-    // moduleResolution jest sets (TS2591, TS5107). Reading that config without type checks is the fix.
-    const unit = await nx(app, ['test', 'api'], { TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_IGNORE_DIAGNOSTICS: '5107' });
+    const unit = await nx(app, ['test', 'api'], JEST_CONFIG_WITHOUT_TYPES);
     for (const spec of PRODUCTION_UNIT_SPECS) expect(unit.stdout + unit.stderr).toMatch(spec);
+    // The e2e specs, in apps/api/test/, through the target init added to apps/api/project.json.
+    const e2e = await nx(app, ['run', 'api:test-e2e'], JEST_CONFIG_WITHOUT_TYPES);
+    for (const spec of PRODUCTION_E2E_SPECS) expect(e2e.stdout + e2e.stderr).toMatch(spec);
   });
 
   it('the built app starts and serves /chat: members join a room and talk; a client without a token is refused', async () => {

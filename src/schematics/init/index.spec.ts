@@ -177,4 +177,24 @@ describe('init schematic', () => {
       'WARNING Nx has no default collection: run `nx g realtime-schematics:<schematic> --project api`; to make api every run\'s project, add "generators": { "realtime-schematics": { "<schematic>": { "project": "api" } } } to nx.json.',
     ]);
   });
+
+  it('in an Nx project, adds the test-e2e target that runs the generated e2e specs with the project\'s jest config, once', async () => {
+    const { tree, warnings } = await init(createNxTree(), { project: 'api', skipInstall: true });
+    expect(warnings).toEqual([]);
+    expect(JSON.parse(tree.readContent('/apps/api/project.json')).targets).toEqual({
+      'test-e2e': {
+        executor: 'nx:run-commands',
+        options: { command: "jest --config jest.config.cts --testMatch '<rootDir>/test/**/*.e2e-spec.ts'", cwd: 'apps/api' },
+      },
+    });
+    const before = snapshotTree(tree);
+    await init(tree, { project: 'api', skipInstall: true });
+    expect(snapshotTree(tree)).toEqual(before);
+
+    // A target of that name the team has is theirs.
+    const own = createNxTree();
+    own.overwrite('/apps/api/project.json', JSON.stringify({ name: 'api', targets: { 'test-e2e': { command: 'echo ours' } } }));
+    const { tree: kept } = await init(own, { project: 'api', skipInstall: true });
+    expect(JSON.parse(kept.readContent('/apps/api/project.json')).targets).toEqual({ 'test-e2e': { command: 'echo ours' } });
+  });
 });

@@ -1,4 +1,5 @@
 import { Rule, SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics';
+import { posix } from 'node:path';
 import { AppContext, detectPackageManager, findNestCliFile } from '../../core/app-context';
 import { CONVENTIONS_FILE, Conventions, conventionDefaults } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
@@ -23,6 +24,7 @@ export const init = realtimeSchematic<InitOptions>((options, run) => (tree: Tree
     existing ? noop() : (host: Tree) => void host.create(`/${CONVENTIONS_FILE}`, JSON.stringify(conventions, null, 2) + '\n'),
     addEnvironmentExample(),
     options.setDefault ? setDefaultCollection(options.project) : noop(),
+    conventions.e2eSpec && app.testRunner === 'jest' ? addNxE2eTarget(app) : noop(),
     addDependencies(
       [
         ...WEBSOCKET_DEPENDENCIES,
@@ -87,5 +89,33 @@ function setDefaultCollection(project: string | undefined): Rule {
       return;
     }
     nestCli.modify(['collection'], DEFAULT_COLLECTION);
+  };
+}
+
+/** The Nx target `init` adds to run the generated e2e specs, which Nx's own `test` target leaves out. */
+export const NX_E2E_TARGET = 'test-e2e';
+const JEST_CONFIGS = ['jest.config.cts', 'jest.config.ts', 'jest.config.js', 'jest.config.cjs', 'jest.config.mjs'];
+
+/**
+ * In an Nx project, the generated e2e specs (`<project>/test/*.e2e-spec.ts`, as in a `nest new`
+ * app) match neither the project's `test` target (`*.spec.ts`) nor its `-e2e` project, which tests
+ * a served app over HTTP: `test-e2e` in its project.json runs them with the project's own jest
+ * config. A target of that name the team already has is kept.
+ */
+function addNxE2eTarget(app: AppContext): Rule {
+  return (tree: Tree, context: SchematicContext) => {
+    const projectJson = posix.join('/', app.projectRoot, 'project.json');
+    if (!isNxWorkspace(tree) || !tree.exists(projectJson)) return;
+    const jestConfig = JEST_CONFIGS.find((name) => tree.exists(posix.join('/', app.projectRoot, name)));
+    if (!jestConfig) {
+      context.logger.warn(`WARNING no jest config in ${app.projectRoot}: add a target running jest on ${app.e2eRoot}/**/*.e2e-spec.ts to ${projectJson.slice(1)} by hand.`);
+      return;
+    }
+    const project = editJsonFile(tree, projectJson);
+    if (project.get(['targets', NX_E2E_TARGET]) !== undefined) return;
+    project.modify(['targets', NX_E2E_TARGET], {
+      executor: 'nx:run-commands',
+      options: { command: `jest --config ${jestConfig} --testMatch '<rootDir>/test/**/*.e2e-spec.ts'`, cwd: app.projectRoot },
+    });
   };
 }

@@ -20,6 +20,7 @@ export function createNxTree(kind: HostKind = 'cjs', apps: string[] = ['api']): 
       tree.create(target, text);
     }
     tree.create(`/apps/${name}/project.json`, JSON.stringify({ name, sourceRoot: `apps/${name}/src`, projectType: 'application', targets: {} }, null, 2));
+    tree.create(`/apps/${name}/jest.config.cts`, `module.exports = { displayName: '${name}', preset: '../../jest.preset.js' };\n`);
     tree.create(
       `/apps/${name}-e2e/project.json`,
       // Nx reads project.json with comments, as here.
