@@ -70,7 +70,7 @@ export function resolveAppContext(tree: Tree, options: { project?: string; sourc
   const nestCliDefault = normalizeFolder(nestCli.sourceRoot ?? 'src');
   const given = options.sourceRoot === undefined || normalizeFolder(options.sourceRoot) === nestCliDefault ? undefined : options.sourceRoot;
   const fallback = project ?? defaultProject(tree, nestCliFile);
-  const sourceRoot = normalizeFolder(given ?? fallback?.sourceRoot ?? options.sourceRoot ?? nestCliDefault);
+  const sourceRoot = normalizeFolder(given ?? fallback?.sourceRoot ?? nestCliDefault);
   const projectRoot = normalizeFolder(project?.root ?? (given === undefined ? fallback?.root : undefined) ?? posix.dirname(sourceRoot));
 
   const packageJson = readJsonFile<PackageJson>(tree, '/package.json');

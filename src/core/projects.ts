@@ -31,6 +31,18 @@ export function isNxWorkspace(tree: Tree): boolean {
  */
 export function findNxProjects(tree: Tree): WorkspaceProject[] {
   if (!isNxWorkspace(tree)) return [];
+  let projects = found.get(tree);
+  if (!projects) {
+    projects = searchProjectFiles(tree);
+    found.set(tree, projects);
+  }
+  return projects;
+}
+
+/** The projects of each tree, searched once: a run resolves the app for every project `check` reads. */
+const found = new WeakMap<Tree, WorkspaceProject[]>();
+
+function searchProjectFiles(tree: Tree): WorkspaceProject[] {
   const projects: WorkspaceProject[] = [];
   const visit = (folder: string): void => {
     const path = posix.join(folder, 'project.json');
