@@ -11,10 +11,11 @@ import { fileSnapshot } from '../support/snapshots';
 /**
  * An Nx workspace as `create-nx-workspace --preset=nest` makes it (Nx 23, Nest 11): the app `api`
  * in apps/api with its project.json and its root module in src/app/, no nest-cli.json, and the
- * `api-e2e` project beside it. `-p api` resolves the project from its project.json; the code goes
- * into apps/api/src and is wired into src/app/app.module.ts; `nx build api` builds it, `nx test api`
- * runs the generated unit specs, `nx lint api` finds nothing in them, and the built app serves the
- * conversation. `check` covers every project, `-p api` one, and fails when it would read nothing.
+ * `api-e2e` project beside it. `-p api` (own CLI) and `--project api` (`nx g`) resolve the project
+ * from its project.json; the code goes into apps/api/src and is wired into src/app/app.module.ts;
+ * `nx build api` builds it, `nx lint api` finds nothing in it, `nx test api` runs the generated unit
+ * specs and `nx run api:test-e2e` (the target init adds) the e2e specs, and the built app serves
+ * the conversation. `check` covers every project, `-p api` one, and fails when it would read nothing.
  */
 const WORKSPACE_FILES = ['realtime.json', '.env.example', 'package.json'];
 
@@ -41,7 +42,7 @@ describe('an Nx workspace with a Nest app (create-nx-workspace --preset=nest)', 
     if (app) await removeTestApp(app);
   });
 
-  it('init, feature chat and redis-adapter with -p api write into apps/api/src and wire the root module in src/app/', async () => {
+  it('init, feature chat and redis-adapter with -p api (and `nx g` a gateway) write into apps/api/src and wire the root module in src/app/', async () => {
     const cli = appBin(app, 'realtime-schematics');
     const before = readFileSync(join(app, 'apps/api/src/app/app.module.ts'), 'utf8');
     let output = '';
@@ -67,6 +68,12 @@ describe('an Nx workspace with a Nest app (create-nx-workspace --preset=nest)', 
     const rerun = await succeed(app, cli, ['feature', 'chat', '--skip-install']);
     expect(rerun.stdout).toContain('Nothing to be done.');
     expect(await fileSnapshot(app)).toEqual(snapshot);
+
+    // Nx's own entry point: a gateway outside any module's folder is registered in the root module in src/app/.
+    const generated = await nx(app, ['g', 'realtime-schematics:gateway', 'other', '--project', 'api', '--no-interactive']);
+    expect(generated.stdout).toContain('CREATE apps/api/src/other/other.gateway.ts');
+    expect(generated.stdout).toContain('UPDATE apps/api/src/app/app.module.ts');
+    expect(readFileSync(join(app, 'apps/api/src/app/app.module.ts'), 'utf8')).toContain("import { OtherGateway } from '../other/other.gateway';");
   });
 
   it('builds with `nx build api`, lints clean with `nx lint api`, passes its generated unit specs in `nx test api` and e2e specs in `nx run api:test-e2e`', async () => {
