@@ -1,12 +1,16 @@
 import { Finding } from './rule';
 
-/** `path:line:column  rule-id  message` per finding, then a summary line (`No problems found.` when there are none). */
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/**
+ * `path:line:column  rule-id  message` per finding, then a summary line that says how many files
+ * were read (`No problems found in 12 files checked.` when there is nothing to report).
+ */
 export function textReport(findings: Finding[], fileCount: number): string {
-  if (findings.length === 0) return 'No problems found.';
+  if (findings.length === 0) return `No problems found in ${plural(fileCount, 'file')} checked.`;
   const errors = findings.filter((finding) => finding.severity === 'error').length;
   const warnings = findings.length - errors;
   const lines = findings.map((finding) => `${finding.file}:${finding.line}:${finding.column}  ${finding.rule}  ${finding.message}`);
-  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   lines.push('', `${plural(findings.length, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}) in ${plural(fileCount, 'file')} checked.`);
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import { HttpPlatform, detectHttpPlatform } from './http-platform';
 import { readJsonFile } from './json-file';
 import { PLUG_AND_PLAY_REFUSAL, usesPlugAndPlay } from './plug-and-play';
+import { WorkspaceProject, findNxProjects, isNxWorkspace } from './projects';
 import manifest from './versions.json';
 
 /** Nest majors the version manifest has versions for (and the e2e tests cover). */
@@ -30,6 +31,7 @@ export interface AppContext {
 interface NestCliProject {
   root?: string;
   sourceRoot?: string;
+  type?: string;
 }
 
 interface NestCliConfig {
@@ -59,16 +61,22 @@ export function findNestCliFile(tree: Tree): string | undefined {
 /**
  * Resolves the app once: which project (monorepo `-p`), where its sources live, how it imports
  * (ESM or CommonJS), which test runner its specs use and which Nest major it runs.
- * `sourceRoot` given by the caller (the Nest CLI always passes one) wins over nest-cli.json.
+ * The source root: `sourceRoot` given by the caller, else the `-p` project's (nest-cli.json
+ * `projects` or an Nx `project.json`), else realtime.json `sourceRoot`, else nest-cli.json's, else
+ * the only Nest app of an Nx workspace, else `src`. The Nest CLI always passes a `sourceRoot`: its
+ * own default (nest-cli.json's, else `src`) counts as not given, since it knows no Nx project.
  * An app that is not Nest 11 or 12 is refused here, before any schematic writes a file.
  */
 export function resolveAppContext(tree: Tree, options: { project?: string; sourceRoot?: string }): AppContext {
   if (usesPlugAndPlay((path) => tree.exists(`/${path}`))) throw new SchematicsException(PLUG_AND_PLAY_REFUSAL);
   const nestCliFile = findNestCliFile(tree);
   const nestCli: NestCliConfig = nestCliFile ? (readJsonFile<NestCliConfig>(tree, nestCliFile) ?? {}) : {};
-  const project = resolveProject(nestCli, options.project);
-  const sourceRoot = normalizeFolder(options.sourceRoot ?? project.sourceRoot ?? nestCli.sourceRoot ?? 'src');
-  const projectRoot = normalizeFolder(project.root ?? posix.dirname(sourceRoot));
+  const project = resolveProject(tree, nestCli, options.project);
+  const nestCliDefault = normalizeFolder(nestCli.sourceRoot ?? 'src');
+  const given = options.sourceRoot === undefined || normalizeFolder(options.sourceRoot) === nestCliDefault ? undefined : options.sourceRoot;
+  const fallback = project ?? defaultProject(tree, nestCliFile);
+  const sourceRoot = normalizeFolder(given ?? fallback?.sourceRoot ?? nestCliDefault);
+  const projectRoot = normalizeFolder(project?.root ?? (given === undefined ? fallback?.root : undefined) ?? posix.dirname(sourceRoot));
 
   const packageJson = readJsonFile<PackageJson>(tree, '/package.json');
   if (!packageJson) {
@@ -106,18 +114,51 @@ function supportedNestMajor(tree: Tree, packageJson: PackageJson): number {
   return major;
 }
 
-function resolveProject(nestCli: NestCliConfig, projectName: string | undefined): NestCliProject {
+function resolveProject(tree: Tree, nestCli: NestCliConfig, projectName: string | undefined): NestCliProject | undefined {
   if (!projectName) {
-    return {};
+    return undefined;
   }
-  const project = nestCli.projects?.[projectName];
+  const project = nestCli.projects?.[projectName] ?? findNxProjects(tree).find((candidate) => candidate.name === projectName);
   if (!project) {
-    const known = Object.keys(nestCli.projects ?? {});
+    const known = [...Object.keys(nestCli.projects ?? {}), ...findNxProjects(tree).map((candidate) => candidate.name)];
+    const where = isNxWorkspace(tree) ? `nest-cli.json or any project.json of this Nx workspace` : 'nest-cli.json';
     throw new SchematicsException(
-      `Project "${projectName}" is not in nest-cli.json` + (known.length ? ` (projects: ${known.join(', ')}).` : ' (it has no projects).'),
+      `Project "${projectName}" is not in ${where}` + (known.length ? ` (projects: ${known.join(', ')}).` : ' (it has no projects).'),
     );
   }
   return project;
+}
+
+/**
+ * The project a run without `-p` writes into: realtime.json `sourceRoot` when the team saved one;
+ * else nest-cli.json's default project; else, in an Nx workspace, its only Nest app. An Nx
+ * workspace with several is refused: the run would not know where to write.
+ */
+function defaultProject(tree: Tree, nestCliFile: string | undefined): NestCliProject | undefined {
+  const saved = readJsonFile<{ sourceRoot?: unknown }>(tree, '/realtime.json')?.sourceRoot;
+  if (typeof saved === 'string') return { sourceRoot: saved };
+  if (nestCliFile || !isNxWorkspace(tree)) return undefined;
+  const apps = findNxProjects(tree).filter((project) => project.isNestApp);
+  if (apps.length > 1) {
+    throw new SchematicsException(
+      `This Nx workspace has several Nest apps (${apps.map((app) => app.name).join(', ')}): pass -p <project>, or set "sourceRoot" in realtime.json.`,
+    );
+  }
+  return apps[0];
+}
+
+/** Every project of the workspace: nest-cli.json `projects`, then each Nx `project.json`. */
+export function workspaceProjects(tree: Tree): WorkspaceProject[] {
+  const nestCliFile = findNestCliFile(tree);
+  const nestCli: NestCliConfig = nestCliFile ? (readJsonFile<NestCliConfig>(tree, nestCliFile) ?? {}) : {};
+  const fromNestCli = Object.entries(nestCli.projects ?? {}).map(([name, project]) => ({
+    name,
+    root: project.root,
+    sourceRoot: project.sourceRoot,
+    declaredIn: nestCliFile!.slice(1),
+    isNestApp: project.type !== 'library',
+  }));
+  return [...fromNestCli, ...findNxProjects(tree)];
 }
 
 function detectTestRunner(packageJson: PackageJson, moduleSystem: 'esm' | 'cjs'): 'vitest' | 'jest' {

@@ -7,14 +7,16 @@ import { posix } from 'node:path';
  * Who reads each JSON file of an app, and so what it may contain. npm and the Nest CLI
  * (`NestConfigurationLoader`: `JSON.parse` of `nest-cli.json`, else `.nest-cli.json`) take plain JSON,
  * so a comment there would break them and is refused here too; TypeScript reads `tsconfig*.json` with
- * comments and trailing commas; `realtime.json` is read only by this package, which accepts both so a
- * team can note why a convention is set. Any other file is read as plain JSON.
+ * comments and trailing commas, and Nx its `project.json` and `nx.json` likewise; `realtime.json` is
+ * read only by this package, which accepts both so a team can note why a convention is set. Any other
+ * file is read as plain JSON.
  */
 const READERS: Array<{ name: RegExp; reader: string; comments: boolean }> = [
   { name: /^package\.json$/, reader: 'npm', comments: false },
   { name: /^\.?nest-cli\.json$/, reader: 'the Nest CLI', comments: false },
   { name: /^tsconfig.*\.json$/, reader: 'TypeScript', comments: true },
   { name: /^realtime\.json$/, reader: 'realtime-schematics', comments: true },
+  { name: /^(project|nx)\.json$/, reader: 'Nx', comments: true },
 ];
 
 function readerOf(path: string): { reader: string; comments: boolean } {

@@ -25,7 +25,7 @@ type Command = [bin: string, args: string[]];
  * app then serves through the generated adapter: its server options; REDIS_URL unset: in-memory).
  * `--skip-install`: the template apps already hold every package, and the tests stay offline.
  */
-const GENERATE: Record<AppKind, Command[]> = {
+const GENERATE: Record<Exclude<AppKind, 'nx'>, Command[]> = {
   'nest12-esm': [
     ['realtime-schematics', ['init', '--skip-install']],
     ['realtime-schematics', ['feature', 'chat']],
@@ -72,7 +72,7 @@ interface Project {
 
 const STRICT_FLAGS = ['--strict', '--noImplicitAny', '--strictBindCallApply'];
 
-const PROJECTS: Record<AppKind, Project> = {
+const PROJECTS: Record<Exclude<AppKind, 'nx'>, Project> = {
   'nest12-esm': {
     importSuffix: '.js',
     sourceRoot: 'src',
@@ -118,7 +118,7 @@ function runIn(app: string, [bin, args]: Command, env: NodeJS.ProcessEnv = {}) {
 }
 
 /** Runs a kind's GENERATE list and returns everything it printed. */
-async function generate(app: string, kind: AppKind, extraArgs: string[] = []): Promise<string> {
+async function generate(app: string, kind: keyof typeof GENERATE, extraArgs: string[] = []): Promise<string> {
   let output = '';
   for (const [bin, args] of GENERATE[kind]) {
     const result = await runIn(app, [bin, [...args, ...extraArgs]]);
@@ -127,7 +127,7 @@ async function generate(app: string, kind: AppKind, extraArgs: string[] = []): P
   return output;
 }
 
-describe.each(Object.keys(GENERATE) as AppKind[])('the production set in a %s app', (kind) => {
+describe.each(Object.keys(GENERATE) as Array<keyof typeof GENERATE>)('the production set in a %s app', (kind) => {
   const project = PROJECTS[kind];
   let app: string;
 
@@ -163,7 +163,7 @@ describe.each(Object.keys(GENERATE) as AppKind[])('the production set in a %s ap
       cwd: app,
       env: { CI: 'true', NO_COLOR: '1' },
     });
-    expect([checked.code, checked.stdout, checked.stderr]).toEqual([0, 'No problems found.\n', '']);
+    expect([checked.code, checked.stdout.replace(/\d+ files/, 'N files'), checked.stderr]).toEqual([0, 'No problems found in N files checked.\n', '']);
   });
 
   it('compiles: type-checked with specs, and built by the app’s own build', async () => {
@@ -204,7 +204,7 @@ describe.each(Object.keys(GENERATE) as AppKind[])('the production set in a %s ap
 });
 
 describe('--format in a nest12-esm app with its own Prettier config', () => {
-  const kind: AppKind = 'nest12-esm';
+  const kind = 'nest12-esm';
   const prettierConfig = { printWidth: 100, singleQuote: false, semi: false, trailingComma: 'all' };
   let app: string;
 

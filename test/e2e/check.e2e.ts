@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createTestApp, removeTestApp } from '../support/apps';
 import { RunResult, run } from '../support/processes';
@@ -173,7 +173,9 @@ describe('realtime-schematics check', () => {
     const before = await fileSnapshot(app);
 
     const text = await check(app);
-    expect([text.code, text.stdout, text.stderr]).toEqual([0, 'No problems found.\n', '']);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe('');
+    expect(text.stdout).toMatch(/^No problems found in \d+ files checked\.\n$/);
     const json = await check(app, ['--json']);
     expect(json.code).toBe(0);
     expect(checkJson(json)).toEqual([]);
@@ -232,7 +234,7 @@ describe('realtime-schematics check', () => {
     editConventions(app, (conventions) => {
       conventions.check = { rules: { 'filter-missing': 'off', 'in-memory-presence': 'off', 'gateway-server-options': 'off' } };
     });
-    expect(await check(app)).toMatchObject({ code: 0, stdout: 'No problems found.\n' });
+    expect(await check(app)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^No problems found in \d+ files checked\.\n$/) });
 
     // A rule id realtime.json does not know is refused the way every invalid conventions file is: one line, exit 1.
     editConventions(app, (conventions) => {
@@ -241,6 +243,29 @@ describe('realtime-schematics check', () => {
     const refused = await check(app);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim()).toBe('Error: realtime.json: unknown key "check.rules.cors-wildcards" (see realtime.schema.json for the keys it accepts).');
+  });
+
+  it('never reports success on nothing: no file under the source root is an error naming it and the flag; realtime.json sourceRoot points elsewhere', async () => {
+    const app = await newApp();
+    await succeed(app, appBin(app, 'realtime-schematics'), ['init', '--skip-install']);
+    renameSync(join(app, 'src'), join(app, 'server'));
+    const before = await fileSnapshot(app);
+
+    for (const args of [[], ['--json']]) {
+      const nothing = await check(app, args);
+      expect([nothing.code, nothing.stdout, nothing.stderr.trim()]).toEqual([
+        1,
+        '',
+        'Error: No .ts file found under src, so nothing was checked: pass -p <project> for a project of a monorepo, or set "sourceRoot" in realtime.json to the folder of the app\'s sources.',
+      ]);
+    }
+    expect(await fileSnapshot(app)).toEqual(before);
+
+    editConventions(app, (conventions) => {
+      conventions.sourceRoot = 'server';
+    });
+    const checked = await check(app);
+    expect([checked.code, checked.stdout, checked.stderr]).toEqual([0, `No problems found in ${readdirSync(join(app, 'server')).filter((name) => name.endsWith('.ts')).length} files checked.\n`, '']);
   });
 
   it('checks one monorepo project with -p, every project without it; an unknown project is one line and exit 1', async () => {
@@ -252,7 +277,7 @@ describe('realtime-schematics check', () => {
     // The default project gets seed 002's wildcard-CORS gateway.
     writeFixture(join(FIXTURES, 'seeds/002/src/chat'), app, 'apps/app/src');
 
-    expect(await check(app, ['-p', 'other'])).toMatchObject({ code: 0, stdout: 'No problems found.\n' });
+    expect(await check(app, ['-p', 'other'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^No problems found in \d+ files checked\.\n$/) });
     const app1 = checkJson(await check(app, ['--json', '--project', 'app']));
     const all = checkJson(await check(app, ['--json']));
     expect(summary(all)).toEqual(summary(app1));

@@ -15,9 +15,9 @@ import { OtherPackageManager, packageManagerEnv, packageManagerVersion } from '.
 
 /**
  * The apps of SPEC §7: Nest 12 ESM (the `nest new` default), Nest 12 CommonJS, Nest 11 CommonJS,
- * and a monorepo (the Nest 12 ESM app after `nest g app other`).
+ * a monorepo (the Nest 12 ESM app after `nest g app other`), and an Nx workspace with a Nest app.
  */
-export type AppKind = 'nest12-esm' | 'nest12-cjs' | 'nest11-cjs' | 'monorepo';
+export type AppKind = 'nest12-esm' | 'nest12-cjs' | 'nest11-cjs' | 'monorepo' | 'nx';
 
 const REPO_BIN = path.join(REPO_ROOT, 'node_modules', '.bin');
 
@@ -55,7 +55,39 @@ const SCAFFOLDS: Record<Exclude<AppKind, 'monorepo'>, string[]> = {
     '--package-manager',
     'npm',
   ],
+  // Nx's own workspace generator, as an Nx user starts (it installs the workspace itself): the Nest
+  // app `api` in apps/api (project.json, its root module in src/app/, no nest-cli.json), the `api-e2e`
+  // project beside it, jest, eslint and prettier.
+  nx: [
+    'npm',
+    'exec',
+    '--yes',
+    '--package=create-nx-workspace@23.2.1',
+    '--',
+    'create-nx-workspace',
+    'app',
+    '--preset=nest',
+    '--appName=api',
+    '--nxCloud=skip',
+    '--packageManager=npm',
+    '--interactive=false',
+    '--skipGit',
+    '--docker=false',
+    '--unitTestRunner=jest',
+    '--linter=eslint',
+    '--formatter=prettier',
+    '--aiAgents=none',
+    '--analytics=false',
+  ],
 };
+
+/**
+ * How the tests run `nx`: no daemon left running after a command, no Nx Cloud, no terminal UI, and
+ * no task cache (each test app is a fresh copy; a cached build would hide what the test wrote).
+ */
+export const NX_ENV: NodeJS.ProcessEnv = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_SKIP_NX_CACHE: 'true' };
+/** create-nx-workspace installs the whole workspace twice (itself, then its plugins): slower than a plain install. */
+const NX_SCAFFOLD_TIMEOUT_MS = 20 * 60_000;
 
 /**
  * The monorepo: a copy of the `base` template converted by its own Nest CLI. `nest g app` moves the
@@ -116,7 +148,11 @@ async function buildTemplate(kind: AppKind, app: string): Promise<void> {
   // first, so inside the repo the Nest 11 CLI would write the repo's Nest 12 app.
   const outside = await mkdtemp(path.join(os.tmpdir(), 'rs-scaffold-'));
   try {
-    await timed(kind, 'scaffold', () => mustRun(executable, args, { cwd: outside, env: USER_ENV, timeoutMs: INSTALL_TIMEOUT_MS }));
+    const env = kind === 'nx' ? { ...USER_ENV, ...NX_ENV } : USER_ENV;
+    const timeoutMs = kind === 'nx' ? NX_SCAFFOLD_TIMEOUT_MS : INSTALL_TIMEOUT_MS;
+    await timed(kind, 'scaffold', () => mustRun(executable, args, { cwd: outside, env, timeoutMs }));
+    // Nx's workspace data (project graph, file hashes) is of this folder: each copy makes its own.
+    await rm(path.join(outside, 'app', '.nx'), { recursive: true, force: true });
     await mustRun('cp', ['-a', path.join(outside, 'app'), app], { cwd: outside });
   } finally {
     await rm(outside, { recursive: true, force: true });

@@ -46,12 +46,13 @@ export function wireAdapterIntoMain(tree: Tree, mainPath: string, adapter: { nam
 
 /**
  * The root module: the one main.ts passes to `NestFactory.create()` (followed through its relative
- * import, so a monorepo app's `OtherModule` is found too), else `app.module.ts` in the source root.
+ * import, so a monorepo app's `OtherModule` is found too), else `app.module.ts` in the source root
+ * or in its `app/` folder.
  */
 export function findRootModule(tree: Tree, sourceRoot: string): string | undefined {
   const mainPath = posix.join(sourceRoot, 'main.ts');
-  const fallback = posix.join(sourceRoot, 'app.module.ts');
-  const conventional = tree.exists(fallback) ? fallback : undefined;
+  // `nest new` puts it beside main.ts, Nx in `app/`.
+  const conventional = [posix.join(sourceRoot, 'app.module.ts'), posix.join(sourceRoot, 'app/app.module.ts')].find((path) => tree.exists(path));
   if (!tree.exists(mainPath)) return conventional;
   const source = parseSourceFile(tree, mainPath);
   const factory = findImportedName(source, 'NestFactory', '@nestjs/core');

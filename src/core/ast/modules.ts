@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import * as ts from 'typescript';
 import { relativeImport } from '../naming';
 import { applyEdits } from './apply';
+import { findRootModule } from './main-file';
 import { Edit, Insertion, appendToList, combineEdits, indentationOf, isMultiline, manualStep, noEdit, parseSourceFile } from './edits';
 import { addImport, findImportedName } from './imports';
 
@@ -78,7 +79,8 @@ function propertyNameText(name: ts.PropertyName): string | undefined {
 
 /**
  * The module a new unit belongs to: `--module` when given (relative to the source root, or to the
- * workspace root), else the nearest `*.module.ts` walking up from `directory` to the source root.
+ * workspace root), else the nearest `*.module.ts` walking up from `directory` to the source root,
+ * else the root module `main.ts` bootstraps (Nx keeps it in `src/app/`, below the source root).
  */
 export function findModule(tree: Tree, directory: string, sourceRoot: string, explicit?: string): string | undefined {
   if (explicit) {
@@ -98,7 +100,7 @@ export function findModule(tree: Tree, directory: string, sourceRoot: string, ex
       .sort();
     const preferred = modules.find((file) => file === `${posix.basename(folder)}.module.ts`) ?? modules[0];
     if (preferred) return posix.join(folder, preferred);
-    if (folder === sourceRoot || folder === '.' || folder === '' || folder === '/') return undefined;
+    if (folder === sourceRoot || folder === '.' || folder === '' || folder === '/') return findRootModule(tree, sourceRoot);
   }
 }
 

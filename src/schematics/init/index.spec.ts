@@ -5,6 +5,7 @@ import { conventionDefaults, loadConventions } from '../../core/conventions';
 import { ENVIRONMENT_KEYS } from '../../core/environment';
 import manifest from '../../core/versions.json';
 import { createAppTree, createRunner, runSchematic, snapshotTree } from '../../../test/support/unit/app-tree';
+import { createNxTree } from '../../../test/support/unit/nx-tree';
 import { DEFAULT_COLLECTION } from './index';
 import type { InitOptions } from './schema';
 
@@ -165,5 +166,35 @@ describe('init schematic', () => {
     expect(warnings).toEqual([
       `WARNING nest-cli.json was left unchanged: its collection is "@acme/schematics"; set it to "${DEFAULT_COLLECTION}" by hand to make realtime-schematics the default.`,
     ]);
+  });
+
+  it('--set-default in an Nx workspace (no nest-cli.json) writes no config file and says what to write in nx.json', async () => {
+    const tree = createNxTree();
+    const { tree: result, warnings } = await init(tree, { setDefault: true, project: 'api', skipInstall: true });
+    expect(result.exists('/nest-cli.json')).toBe(false);
+    expect(result.readContent('/nx.json')).toBe(tree.readContent('/nx.json'));
+    expect(warnings).toEqual([
+      'WARNING Nx has no default collection: run `nx g realtime-schematics:<schematic> --project api`; to make api every run\'s project, add "generators": { "realtime-schematics": { "<schematic>": { "project": "api" } } } to nx.json.',
+    ]);
+  });
+
+  it('in an Nx project, adds the test-e2e target that runs the generated e2e specs with the project\'s jest config, once', async () => {
+    const { tree, warnings } = await init(createNxTree(), { project: 'api', skipInstall: true });
+    expect(warnings).toEqual([]);
+    expect(JSON.parse(tree.readContent('/apps/api/project.json')).targets).toEqual({
+      'test-e2e': {
+        executor: 'nx:run-commands',
+        options: { command: "jest --config jest.config.cts --testMatch '<rootDir>/test/**/*.e2e-spec.ts'", cwd: 'apps/api' },
+      },
+    });
+    const before = snapshotTree(tree);
+    await init(tree, { project: 'api', skipInstall: true });
+    expect(snapshotTree(tree)).toEqual(before);
+
+    // A target of that name the team has is theirs.
+    const own = createNxTree();
+    own.overwrite('/apps/api/project.json', JSON.stringify({ name: 'api', targets: { 'test-e2e': { command: 'echo ours' } } }));
+    const { tree: kept } = await init(own, { project: 'api', skipInstall: true });
+    expect(JSON.parse(kept.readContent('/apps/api/project.json')).targets).toEqual({ 'test-e2e': { command: 'echo ours' } });
   });
 });

@@ -1,9 +1,11 @@
 import { Rule, SchematicContext, Tree, chain, noop } from '@angular-devkit/schematics';
+import { posix } from 'node:path';
 import { AppContext, detectPackageManager, findNestCliFile } from '../../core/app-context';
 import { CONVENTIONS_FILE, Conventions, conventionDefaults } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
 import { addEnvironmentExample } from '../../core/environment';
 import { editJsonFile } from '../../core/json-file';
+import { isNxWorkspace } from '../../core/projects';
 import { realtimeSchematic } from '../../core/run';
 import type { InitOptions } from './schema';
 
@@ -21,7 +23,8 @@ export const init = realtimeSchematic<InitOptions>((options, run) => (tree: Tree
   return chain([
     existing ? noop() : (host: Tree) => void host.create(`/${CONVENTIONS_FILE}`, JSON.stringify(conventions, null, 2) + '\n'),
     addEnvironmentExample(),
-    options.setDefault ? setDefaultCollection() : noop(),
+    options.setDefault ? setDefaultCollection(options.project) : noop(),
+    conventions.e2eSpec && app.testRunner === 'jest' ? addNxE2eTarget(app) : noop(),
     addDependencies(
       [
         ...WEBSOCKET_DEPENDENCIES,
@@ -62,9 +65,17 @@ function initialConventions(): Conventions & { $schema: string } {
  * generates ours, `nest g service` (and every other stock schematic) stays stock. A collection the
  * team chose themselves is not replaced.
  */
-function setDefaultCollection(): Rule {
+function setDefaultCollection(project: string | undefined): Rule {
   return (tree: Tree, context: SchematicContext) => {
     const path = findNestCliFile(tree);
+    if (!path && isNxWorkspace(tree)) {
+      // Nx has no default collection: a collection is always named, and nx.json only sets option defaults.
+      const name = project ?? '<project>';
+      context.logger.warn(
+        `WARNING Nx has no default collection: run \`nx g realtime-schematics:<schematic> --project ${name}\`; to make ${name} every run's project, add "generators": { "realtime-schematics": { "<schematic>": { "project": "${name}" } } } to nx.json.`,
+      );
+      return;
+    }
     if (!path) {
       context.logger.warn(`WARNING nest-cli.json not found: add "collection": "${DEFAULT_COLLECTION}" to it by hand.`);
       return;
@@ -79,5 +90,33 @@ function setDefaultCollection(): Rule {
       return;
     }
     nestCli.modify(['collection'], DEFAULT_COLLECTION);
+  };
+}
+
+/** The Nx target `init` adds to run the generated e2e specs, which Nx's own `test` target leaves out. */
+export const NX_E2E_TARGET = 'test-e2e';
+const JEST_CONFIGS = ['jest.config.cts', 'jest.config.ts', 'jest.config.js', 'jest.config.cjs', 'jest.config.mjs'];
+
+/**
+ * In an Nx project, the generated e2e specs (`<project>/test/*.e2e-spec.ts`, as in a `nest new`
+ * app) match neither the project's `test` target (`*.spec.ts`) nor its `-e2e` project, which tests
+ * a served app over HTTP: `test-e2e` in its project.json runs them with the project's own jest
+ * config. A target of that name the team already has is kept.
+ */
+function addNxE2eTarget(app: AppContext): Rule {
+  return (tree: Tree, context: SchematicContext) => {
+    const projectJson = posix.join('/', app.projectRoot, 'project.json');
+    if (!isNxWorkspace(tree) || !tree.exists(projectJson)) return;
+    const jestConfig = JEST_CONFIGS.find((name) => tree.exists(posix.join('/', app.projectRoot, name)));
+    if (!jestConfig) {
+      context.logger.warn(`WARNING no jest config in ${app.projectRoot}: add a target running jest on ${app.e2eRoot}/**/*.e2e-spec.ts to ${projectJson.slice(1)} by hand.`);
+      return;
+    }
+    const project = editJsonFile(tree, projectJson);
+    if (project.get(['targets', NX_E2E_TARGET]) !== undefined) return;
+    project.modify(['targets', NX_E2E_TARGET], {
+      executor: 'nx:run-commands',
+      options: { command: `jest --config ${jestConfig} --testMatch '<rootDir>/test/**/*.e2e-spec.ts'`, cwd: app.projectRoot },
+    });
   };
 }
