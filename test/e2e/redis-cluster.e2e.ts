@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestApp, removeTestApp } from '../support/apps';
@@ -7,7 +6,7 @@ import { ConnectedUser, Payload, connectUser, openClient } from '../support/clie
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET, signJwt } from '../support/jwt';
 import { NOTIFICATIONS_CONTROLLER, NOTIFICATIONS_CONTROLLER_FILE } from '../support/notifications-controller';
-import { RunningApp, freePort, startApp } from '../support/processes';
+import { RunningApp, freePort, run, startApp } from '../support/processes';
 import { OwnRedisCluster, redisClusterAvailable, startOwnRedisCluster } from '../support/redis-cluster';
 
 /**
@@ -52,7 +51,7 @@ async function clusterApp(kind: Kind): Promise<string> {
   const conventions = JSON.parse(readFileSync(join(app, 'realtime.json'), 'utf8')) as Record<string, Record<string, unknown>>;
   conventions.adapter = { enabled: true, kind, client: 'ioredis' };
   writeFileSync(join(app, 'realtime.json'), JSON.stringify(conventions));
-  await succeed(app, cli, ['feature', 'chat', '--skip-install']);
+  await succeed(app, cli, ['feature', 'chat']);
   mkdirSync(join(app, 'src/notifications'), { recursive: true });
   writeFileSync(join(app, NOTIFICATIONS_CONTROLLER_FILE), NOTIFICATIONS_CONTROLLER);
   const appModule = join(app, 'src/app.module.ts');
@@ -74,15 +73,14 @@ function notify(instance: RunningApp, userId: string, message: string): Promise<
   }).then((response) => response.status);
 }
 
-function runWorker(app: string, env: NodeJS.ProcessEnv, userId: string, message: string): string {
-  const result = spawnSync(process.execPath, ['dist/notify-worker.js', userId, message], { cwd: app, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
-  return `${result.stdout}${result.stderr}`;
+function runWorker(app: string, env: NodeJS.ProcessEnv, userId: string, message: string): Promise<string> {
+  return run(process.execPath, ['dist/notify-worker.js', userId, message], { cwd: app, env, timeoutMs: 30_000 }).then((result) => `${result.stdout}${result.stderr}`);
 }
 
-/** The payload of the next `event` the user receives, within 5 s. */
-function next(user: ConnectedUser, event: string): Promise<Payload> {
+/** The payload of the next `event` the user receives, within `ms`. */
+function next(user: ConnectedUser, event: string, ms = 5000): Promise<Payload> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within 5 s`)), 5000);
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
     user.socket.once(event, (payload: Payload) => {
       clearTimeout(timer);
       resolve(payload);
@@ -190,8 +188,8 @@ async function streamThrough(sender: RunningApp, userId: string, receiver: Conne
       expect(await notify(two, 'alice', 'from instance 2')).toBe(202);
       expect(await fromTwo).toEqual({ type: 'order', message: 'from instance 2' });
 
-      const fromWorker = next(alice, 'notification');
-      const worker = runWorker(app, env(), 'alice', 'from a worker');
+      const fromWorker = next(alice, 'notification', 20_000);
+      const worker = await runWorker(app, env(), 'alice', 'from a worker');
       if (kind === 'sharded') {
         // No emitter reaches the sharded adapter (socket.io-redis-emitter#127): the worker's call says so.
         expect(worker).toContain('REJECTED ChatNotifier: no socket server in this process, and the sharded Redis adapter cannot be reached from a worker');
@@ -209,6 +207,19 @@ async function streamThrough(sender: RunningApp, userId: string, receiver: Conne
     });
 
     if (kind === 'streams') {
+      it('fails startup within the bound, with one line naming the seeds, when no seed of the cluster answers', async () => {
+        const [a, b] = [await freePort(), await freePort()];
+        const started = Date.now();
+        const failure = await startApp(app, { ...env(), REDIS_URL: `redis://127.0.0.1:${a},redis://127.0.0.1:${b}` }).catch((error: Error) => error.message);
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(failure).toMatch(new RegExp(`Cannot connect to Redis at 127\\.0\\.0\\.1:${a}, 127\\.0\\.0\\.1:${b}: `));
+      });
+
+      it('refuses any other REDIS_MODE with one line', async () => {
+        const failure = await startApp(app, { ...env(), REDIS_MODE: 'sentinel' }).catch((error: Error) => error.message);
+        expect(failure).toContain('REDIS_MODE must be "standalone" or "cluster", not "sentinel".');
+      });
+
       it('recovers a dropped connection on the other instance with what it missed', async () => {
         const balancer: Balancer = await startBalancer(instances.map((instance) => instance.port));
         try {
@@ -266,31 +277,6 @@ async function streamThrough(sender: RunningApp, userId: string, receiver: Conne
       await cluster.migrate(cluster.slotOf('{/chat}'));
       const online = (await dave.call('onlineUsers', {})) as { data: { userIds: string[] } };
       expect(online.data.userIds).toContain('dave');
-    });
-  });
-
-  describe('startup', () => {
-    let app: string;
-
-    beforeAll(async () => {
-      app = await clusterApp('streams');
-    });
-
-    afterAll(async () => {
-      if (app) await removeTestApp(app);
-    });
-
-    it('fails within the bound, with one line naming the seeds, when no seed of the cluster answers', async () => {
-      const [a, b] = [await freePort(), await freePort()];
-      const started = Date.now();
-      const failure = await startApp(app, { ...env(), REDIS_URL: `redis://127.0.0.1:${a},redis://127.0.0.1:${b}` }).catch((error: Error) => error.message);
-      expect(Date.now() - started).toBeLessThan(10_000);
-      expect(failure).toMatch(new RegExp(`Cannot connect to Redis at 127\\.0\\.0\\.1:${a}, 127\\.0\\.0\\.1:${b}: `));
-    });
-
-    it('refuses any other REDIS_MODE with one line', async () => {
-      const failure = await startApp(app, { ...env(), REDIS_MODE: 'sentinel' }).catch((error: Error) => error.message);
-      expect(failure).toContain('REDIS_MODE must be "standalone" or "cluster", not "sentinel".');
     });
   });
 });

@@ -20,7 +20,16 @@ const ADAPTERS: Record<Kind, { package: DependencyRequest['name']; factory: stri
   streams: {
     package: '@socket.io/redis-streams-adapter',
     factory: 'createAdapter',
-    call: 'inStreamOrder(createAdapter(pub), (error) =>\n      this.adapterLogger.error(`Cannot broadcast: ${error.message}`),\n    )',
+    call: [
+      'inStreamOrder(',
+      '      // A read blocked on the stream is not woken when a Redis Cluster moves its slot: it waits',
+      "      // out its block (the adapter's default 5 s), so on a cluster the block is kept short.",
+      '      createAdapter(pub, {',
+      "        blockTimeInMs: redisMode() === 'cluster' ? 1_000 : 5_000,",
+      '      }),',
+      '      (error) => this.adapterLogger.error(`Cannot broadcast: ${error.message}`),',
+      '    )',
+    ].join('\n'),
   },
 };
 
@@ -48,6 +57,7 @@ export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { a
     adapterCall: adapter.call,
     redisCall: kind === 'sharded' && client === 'ioredis' ? SHARDED_IOREDIS_CALL : '    const pub = createRedis(url, onError);',
     redisFromAdapter: sharedRedisImport(app, conventions, adapterFile),
+    redisImports: ['createRedis', 'hostsOf', ...(kind === 'streams' ? ['redisMode'] : [])],
   };
   const owned = { kind: 'owned', force: options.force ?? false, format } as const;
   return chain([
