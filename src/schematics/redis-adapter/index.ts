@@ -34,10 +34,10 @@ const ADAPTERS: Record<Kind, { package: DependencyRequest['name']; factory: stri
 };
 
 /** ioredis's Cluster sends SSUBSCRIBE to one node unless it keeps a subscriber per master. */
-const SHARDED_IOREDIS_CALL = `    const pub = createRedis(url, onError, {
+const SHARDED_IOREDIS_SUBSCRIBER = `, {
       // On a Redis Cluster: a subscriber per master, following its slots through failovers.
       shardedSubscribers: true,
-    });`;
+    }`;
 
 export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { app, conventions, format }) => (tree: Tree) => {
   const location = resolveLocation(options.name, { sourceRoot: sharedFolder(app, conventions), flat: true });
@@ -55,7 +55,7 @@ export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { a
     closeMethod: client === 'ioredis' ? 'quit' : 'close',
     destroyMethod: client === 'ioredis' ? 'disconnect' : 'destroy',
     adapterCall: adapter.call,
-    redisCall: kind === 'sharded' && client === 'ioredis' ? SHARDED_IOREDIS_CALL : '    const pub = createRedis(url, onError);',
+    subscriberOptions: kind === 'sharded' && client === 'ioredis' ? SHARDED_IOREDIS_SUBSCRIBER : '',
     redisFromAdapter: sharedRedisImport(app, conventions, adapterFile),
     redisImports: ['createRedis', 'hostsOf', ...(kind === 'streams' ? ['redisMode'] : [])],
   };
