@@ -124,10 +124,12 @@ async function streamThrough(sender: RunningApp, userId: string, receiver: Conne
   await sending;
   await until(() => arrivals.size >= sentAt.length, 3000);
   receiver.off('notification', onNotification);
-  const firstAfter = Math.min(...[...arrivals.values()].filter((at) => at > disturbedAt));
+  // The longest time without a delivery from the disturbance on: the interruption.
+  const times = [disturbedAt, ...[...arrivals.values()].filter((at) => at > disturbedAt).sort((a, b) => a - b)];
+  const interruptedMs = Math.max(...times.slice(1).map((at, i) => at - times[i]));
   // Sent once the bar had passed: every one of these must arrive.
   const late = sentAt.map((at, n) => ({ at, n })).filter(({ at }) => at >= disturbedAt + RESUME_BAR_MS);
-  return { resumedAfterMs: firstAfter - disturbedAt, late: late.length, lateMissing: late.filter(({ n }) => !arrivals.has(n)).map(({ n }) => n), sent: sentAt.length, arrived: arrivals.size };
+  return { interruptedMs, late: late.length, lateMissing: late.filter(({ n }) => !arrivals.has(n)).map(({ n }) => n), sent: sentAt.length, arrived: arrivals.size };
 }
 
 (withCluster ? describe : describe.skip)('REDIS_MODE=cluster on a Redis Cluster of the test’s own', () => {
@@ -256,7 +258,7 @@ async function streamThrough(sender: RunningApp, userId: string, receiver: Conne
         return failover.sentAt;
       });
       console.log(`cluster e2e, ${kind}: failover ${JSON.stringify(report)}`);
-      expect(report.resumedAfterMs).toBeLessThanOrEqual(RESUME_BAR_MS);
+      expect(report.interruptedMs).toBeLessThanOrEqual(RESUME_BAR_MS);
       expect(report.late).toBeGreaterThan(20);
       expect(report.lateMissing).toEqual([]);
       // The old master comes back as a replica, so the next failover has one.
@@ -271,7 +273,7 @@ async function streamThrough(sender: RunningApp, userId: string, receiver: Conne
         return startedAt;
       });
       console.log(`cluster e2e, ${kind}: migration ${JSON.stringify(report)}`);
-      expect(report.resumedAfterMs).toBeLessThanOrEqual(RESUME_BAR_MS);
+      expect(report.interruptedMs).toBeLessThanOrEqual(RESUME_BAR_MS);
       expect(report.lateMissing).toEqual([]);
       // Presence still answers after its slot's owner changed (its keys moved with the slot).
       await cluster.migrate(cluster.slotOf('{/chat}'));
