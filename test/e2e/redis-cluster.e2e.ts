@@ -61,6 +61,8 @@ async function clusterApp(kind: Kind): Promise<string> {
     `import { NotificationsController } from './notifications/notifications.controller.js';\n${source.replace('controllers: [AppController]', 'controllers: [AppController, NotificationsController]')}`,
   );
   writeFileSync(join(app, 'src/notify-worker.ts'), WORKER);
+  // The connections the generated code creates all have their `error` listener (check's rule).
+  expect((await succeed(app, cli, ['check'])).stdout).toContain('No problems found.');
   await succeed(app, 'npm', ['run', 'build']);
   return app;
 }
