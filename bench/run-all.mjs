@@ -15,6 +15,7 @@ const SUITE = [
   { script: 'runtime-ack.mjs', results: 'ack.json' },
   { script: 'runtime-fanout.mjs', results: 'fanout.json' },
   { script: 'runtime-cross-instance.mjs', results: 'cross-instance.json' },
+  { script: 'runtime-cluster.mjs', results: 'cluster.json' },
   { script: 'runtime-notify.mjs', results: 'notify.json' },
   { script: 'runtime-presence.mjs', results: 'presence.json' },
   { script: 'runtime-memory.mjs', results: 'memory.json' },

@@ -3,11 +3,12 @@ import { Rule, SchematicContext, Tree } from '@angular-devkit/schematics';
 /**
  * Every environment variable the generated code reads (SPEC §5.1), with the line `init` writes into
  * `.env.example`. The templates that read them: ws-guard's module (JWT_SECRET), redis-adapter's
- * adapter (REDIS_URL) and ws-server-options (WS_*).
+ * adapter (REDIS_URL, REDIS_MODE) and ws-server-options (WS_*).
  */
 export const ENVIRONMENT_KEYS: { name: string; example: string; comment: string }[] = [
   { name: 'JWT_SECRET', example: '', comment: 'HS256 secret of the JWTs clients send at the handshake; the app refuses to start without it when auth is on.' },
   { name: 'REDIS_URL', example: '', comment: 'redis://host:6379 shares rooms and broadcasts across instances; unset = in-memory adapter (one instance only).' },
+  { name: 'REDIS_MODE', example: 'standalone', comment: 'standalone (one Redis) or cluster (a Redis Cluster: REDIS_URL lists seed nodes, comma-separated; needs the ioredis client).' },
   { name: 'WS_CORS_ORIGINS', example: 'http://localhost:4200', comment: 'Comma-separated browser origins allowed to connect (never *); clients without an Origin header are allowed.' },
   { name: 'WS_MAX_PAYLOAD_BYTES', example: '65536', comment: 'Largest message accepted, in bytes; a larger one closes that connection.' },
   { name: 'WS_PING_INTERVAL_MS', example: '25000', comment: 'Heartbeat interval.' },

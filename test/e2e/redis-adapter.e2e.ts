@@ -144,6 +144,11 @@ describe('redis-adapter without Redis, and the server options', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('refuses REDIS_MODE=cluster with node-redis in one line naming the fix (ioredis is the cluster client)', async () => {
+    const failure = await startApp(app, { REDIS_MODE: 'cluster', REDIS_URL: `redis://127.0.0.1:${await freePort()}` }).catch((error: Error) => error.message);
+    expect(failure).toContain('REDIS_MODE=cluster needs the ioredis client: generate the Redis code with `redis-adapter --client ioredis`');
+  });
+
   it('refuses an origin outside WS_CORS_ORIGINS, accepts a listed one and clients without Origin', async () => {
     const server = await startApp(app, { REDIS_URL: '', WS_CORS_ORIGINS: 'https://app.example, https://admin.example' });
     try {

@@ -67,7 +67,7 @@ describe('notifier schematic', () => {
     const notifier = result.readContent('/src/chat/chat.notifier.ts');
     expect(notifier).toContain("from '../realtime/realtime-redis';");
     expect(notifier).not.toContain('.js\'');
-    expect(result.readContent('/src/realtime/realtime-redis.ts')).toContain("import { Redis } from 'ioredis';");
+    expect(result.readContent('/src/realtime/realtime-redis.ts')).toContain("import { Cluster, type ClusterOptions, Redis } from 'ioredis';");
     expect(result.readContent('/src/app.module.ts')).toContain("import { ChatNotifier } from './chat/chat.notifier';");
     expect(JSON.parse(result.readContent('/package.json')).dependencies).toHaveProperty('ioredis');
   });
@@ -183,7 +183,7 @@ describe('notifier schematic', () => {
     const emitter = tree.readContent('/src/realtime/realtime-stream-emitter.ts');
     expect(emitter).toContain("import type { RealtimeRedis } from './realtime-redis';");
     expect(emitter).toContain("await redis.xadd(\n    STREAM_NAME,\n    'MAXLEN',\n    '~',\n    MAX_LEN,\n    '*',");
-    expect(tree.readContent('/src/realtime/realtime-redis.ts')).toContain("import { Redis } from 'ioredis';");
+    expect(tree.readContent('/src/realtime/realtime-redis.ts')).toContain("import { Cluster, type ClusterOptions, Redis } from 'ioredis';");
     expect(JSON.parse(tree.readContent('/package.json')).dependencies).toHaveProperty('ioredis');
   });
 

@@ -109,7 +109,8 @@ describe('redis-adapter schematic', () => {
   it.each([
     ['pubsub', 'redis', "import { createAdapter } from '@socket.io/redis-adapter';", 'createAdapter(pub, sub)'],
     ['sharded', 'redis', "import { createShardedAdapter } from '@socket.io/redis-adapter';", 'createShardedAdapter(pub, sub)'],
-    ['streams', 'ioredis', "import { createAdapter } from '@socket.io/redis-streams-adapter';", 'inStreamOrder(createAdapter(pub), (error) =>'],
+    ['streams', 'ioredis', "import { createAdapter } from '@socket.io/redis-streams-adapter';", 'inStreamOrder(\n'],
+    ['sharded', 'ioredis', "import { createShardedAdapter } from '@socket.io/redis-adapter';", 'createShardedAdapter(pub, sub)'],
   ])('generates the %s adapter over %s, from flags or realtime.json', async (kind, client, factoryImport, call) => {
     const viaFlags = (await run(createAppTree('esm'), { kind, client })).tree.readContent('/src/realtime/redis-io.adapter.ts');
     const conventions = createAppTree('esm');
@@ -118,7 +119,12 @@ describe('redis-adapter schematic', () => {
     expect(viaConventions).toBe(viaFlags);
     expect(viaFlags).toContain(factoryImport);
     expect(viaFlags).toContain(`this.adapterConstructor = ${call}`);
-    expect(viaFlags).toContain(client === 'ioredis' ? "import { Redis } from 'ioredis';" : "import { createClient } from 'redis';");
+    // The connections come from the shared helper, in the client library's spelling (one Redis or a cluster).
+    expect(viaFlags).toContain(kind === 'streams' ? "import { createRedis, hostsOf, redisMode } from './realtime-redis.js';" : "import { createRedis, hostsOf } from './realtime-redis.js';");
+    const helper = (await run(createAppTree('esm'), { kind, client })).tree.readContent('/src/realtime/realtime-redis.ts');
+    expect(helper).toContain(client === 'ioredis' ? "import { Cluster, type ClusterOptions, Redis } from 'ioredis';" : "import { createClient, type RedisClientType } from 'redis';");
+    // ioredis's Cluster keeps a sharded subscriber per master only when asked to.
+    expect(viaFlags.includes('shardedSubscribers: true')).toBe(kind === 'sharded' && client === 'ioredis');
     // Recovery (SPEC §5.10): always with streams; with pubsub and sharded only without Redis (in memory).
     expect(viaFlags).toContain(kind === 'streams' ? '      connectionStateRecovery,\n' : '...(this.adapterConstructor ? {} : { connectionStateRecovery }),');
     // Only the streams kind delivers in stream order, from its own file.

@@ -8,7 +8,7 @@ import { writeTemplates } from '../../core/generate';
 import { layoutFor } from '../../core/layout';
 import { relativeImport, resolveLocation } from '../../core/naming';
 import { realtimeSchematic } from '../../core/run';
-import { sharedFolder } from '../../core/shared';
+import { sharedFolder, sharedRedisImport, writeSharedRedis } from '../../core/shared';
 import type { RedisAdapterOptions } from './schema';
 
 type Kind = NonNullable<RedisAdapterOptions['kind']>;
@@ -20,9 +20,24 @@ const ADAPTERS: Record<Kind, { package: DependencyRequest['name']; factory: stri
   streams: {
     package: '@socket.io/redis-streams-adapter',
     factory: 'createAdapter',
-    call: 'inStreamOrder(createAdapter(pub), (error) =>\n      this.adapterLogger.error(`Cannot broadcast: ${error.message}`),\n    )',
+    call: [
+      'inStreamOrder(',
+      '      // A read blocked on the stream is not woken when a Redis Cluster moves its slot: it waits',
+      "      // out its block (the adapter's default 5 s), so on a cluster the block is kept short.",
+      '      createAdapter(pub, {',
+      "        blockTimeInMs: redisMode() === 'cluster' ? 1_000 : 5_000,",
+      '      }),',
+      '      (error) => this.adapterLogger.error(`Cannot broadcast: ${error.message}`),',
+      '    )',
+    ].join('\n'),
   },
 };
+
+/** ioredis's Cluster sends SSUBSCRIBE to one node unless it keeps a subscriber per master. */
+const SHARDED_IOREDIS_SUBSCRIBER = `, {
+      // On a Redis Cluster: a subscriber per master, following its slots through failovers.
+      shardedSubscribers: true,
+    }`;
 
 export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { app, conventions, format }) => (tree: Tree) => {
   const location = resolveLocation(options.name, { sourceRoot: sharedFolder(app, conventions), flat: true });
@@ -40,10 +55,15 @@ export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { a
     closeMethod: client === 'ioredis' ? 'quit' : 'close',
     destroyMethod: client === 'ioredis' ? 'disconnect' : 'destroy',
     adapterCall: adapter.call,
+    subscriberOptions: kind === 'sharded' && client === 'ioredis' ? SHARDED_IOREDIS_SUBSCRIBER : '',
+    redisFromAdapter: sharedRedisImport(app, conventions, adapterFile),
+    redisImports: ['createRedis', 'hostsOf', ...(kind === 'streams' ? ['redisMode'] : [])],
   };
   const owned = { kind: 'owned', force: options.force ?? false, format } as const;
   return chain([
     writeTemplates({ folder: 'redis-adapter/files', destination: location.directory, variables }, owned),
+    // The adapter's connections come from the shared Redis helper: one Redis, or a Redis Cluster (REDIS_MODE).
+    writeSharedRedis(app, { ...conventions, adapter: { ...conventions.adapter, client } }),
     // The streams kind delivers in stream order (see the file's comment), so recovery never replays twice.
     kind === 'streams' ? writeTemplates({ folder: 'redis-adapter/streams', destination: location.directory, variables }, owned) : noop(),
     options.skipImport ? noop() : wireIntoMain(app, { name: `${location.className}Adapter`, file: adapterFile, variable: location.propertyName + 'Adapter' }),
