@@ -137,7 +137,7 @@ describe.each<AppKind>(['nest12-esm', 'nest11-cjs'])('message binding on %s: the
         'ack lateObservable [{"late":true}]',
         'ack manualAck [{"manual":"m"}]',
         'event reply [{"via":"event"}]',
-        'after disconnect [{"endedByDisconnect":1,"producedAfterDisconnect":0}]',
+        'after disconnect {"endedByDisconnect":1,"producedAfterDisconnect":0}',
       ]),
     );
     expect(transcripts.IoAdapter).not.toContain('ack event [{"event":"reply","data":{"via":"event"}}]');
