@@ -19,6 +19,7 @@ const SUITE = [
   { script: 'runtime-notify.mjs', results: 'notify.json' },
   { script: 'runtime-presence.mjs', results: 'presence.json' },
   { script: 'runtime-memory.mjs', results: 'memory.json' },
+  { script: 'runtime-capacity.mjs', results: 'capacity.json' },
   { script: 'runtime-deploy.mjs', results: 'deploy.json' },
   { script: 'check.mjs', results: 'check.json' },
 ];

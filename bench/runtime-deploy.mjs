@@ -12,7 +12,8 @@
 //    own, its TCP connection cut every PERIOD (staggered over the clients) and new connections
 //    refused for 2 s; a room message every 500 ms from a publisher connected to the instance
 //    directly. The generated app (one instance, streams adapter on Redis: init's shape) and plain
-//    socket.io with its defaults (bench/baselines/plain-socketio), side by side in the same window.
+//    socket.io with its defaults (bench/baselines/plain-socketio with WS_RECOVERY=off), side by side
+//    in the same window.
 // 3. streams vs pubsub: the cross-instance fan-out (bench/room-load.mjs) of the generated room app
 //    with `adapter.kind` streams and pubsub, two instances on one Redis, and one instance
 //    (in-memory), rotating rounds: deliveries/s and server CPU per delivery.
@@ -394,7 +395,7 @@ async function main() {
     if (only.has('drops')) {
       const env = { JWT_SECRET: TEST_JWT_SECRET };
       const generated = await apps.startApp(app, { ...env, REDIS_URL: redis.url });
-      const plain = await apps.startApp(plainApp, env);
+      const plain = await apps.startApp(plainApp, { ...env, WS_RECOVERY: 'off' });
       let drops;
       try {
         // Side by side in the same window: the same machine noise for both.

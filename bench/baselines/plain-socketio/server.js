@@ -1,6 +1,8 @@
 // Plain socket.io (no Nest): the ceiling the generated app is measured against, so it does the same
 // work by hand. The generated app's server options (ws-server-options.ts: CORS allow-list and an
-// Origin check of upgrades, 64 kB payload cap, transports, ping timings); the JWT verified once,
+// Origin check of upgrades, 64 kB payload cap, transports, ping timings, connection-state recovery:
+// every broadcast kept for the recovery window in the in-memory adapter; WS_RECOVERY=off leaves it
+// out, socket.io's default, for bench/runtime-deploy.mjs's comparison with plain defaults); the JWT verified once,
 // in namespace middleware, with a key object prepared once, and the socket put in its user's room
 // `user:<sub>` there (as the generated ws-auth module does);
 // each payload checked synchronously against the rules of the generated DTOs, refused with the same
@@ -24,6 +26,7 @@ const io = new Server(httpServer, {
   transports: ['websocket', 'polling'],
   pingInterval: 25_000,
   pingTimeout: 20_000,
+  ...(process.env.WS_RECOVERY === 'off' ? {} : { connectionStateRecovery: { maxDisconnectionDuration: 120_000, skipMiddlewares: true } }),
 });
 const chat = io.of('/chat');
 
