@@ -20,7 +20,8 @@ import { JWT_SECRET, apps, generatedApp, plainSocketIoApp, signToken } from './r
 import { checkTarget, measureInRounds, percentile, printTable, targetCell, writeResults } from './stats.mjs';
 
 const TARGET = 0.9;
-const STEPS = [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000, 10_000, 12_000];
+// About 10 % apart, so that one step is not a quarter of the figure it measures.
+const STEPS = [250, 500, 750, 900, 1000, 1100, 1250, 1400, 1500, 1650, 1800, 2000, 2200, 2500, 2750, 3000, 3500, 4000, 4500, 5000, 6000, 7000, 8000, 10_000, 12_000];
 const BAR_MS = 500;
 const IN_FLIGHT = 4;
 const ROOM = 'capacity';
