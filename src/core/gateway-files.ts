@@ -4,8 +4,8 @@ import { AppContext } from './app-context';
 import { GatewayClass } from './ast/gateways';
 import { GatewayBlocks } from './blocks';
 import { Conventions } from './conventions';
-import { formatAsCreated } from './format';
 import { renderTemplate } from './generate';
+import { isUntouched, readLedger } from './ledger';
 import { layoutFor } from './layout';
 import { Location, relativeImport, resolveLocation } from './naming';
 import { ClassRef, importFrom } from './pieces';
@@ -95,7 +95,7 @@ function generatedLocation(app: AppContext, gateway: GatewayClass): Location | u
 /**
  * After a building block changed a gateway (`ws-guard --gateway`, `ws-filter --gateway`), its
  * generated specs are brought up to date: a spec still as the gateway schematic wrote it (see
- * refreshGeneratedFile) for the blocks applied `before` is rewritten for the blocks applied `after`. A spec the team has
+ * refreshGeneratedFile) is rewritten for the blocks applied `after`. A spec the team has
  * edited is theirs: it is left alone and named in a warning with what it now needs.
  */
 export async function refreshGatewaySpecs(
@@ -120,28 +120,20 @@ export async function refreshGatewaySpecs(
     { path: `${gatewayE2eFile(run.app, location)}.ts`, template: e2eSpecTemplate },
   ];
   for (const spec of specs.filter(({ path }) => tree.exists(path))) {
-    await refreshGeneratedFile(tree, context, run, spec.path, { before: render(spec.template, before), after: render(spec.template, after) }, change.needs);
+    refreshGeneratedFile(tree, context, spec.path, { before: render(spec.template, before), after: render(spec.template, after) }, change.needs);
   }
 }
 
 /**
  * A generated file brought up to date after what it is generated from changed: still exactly as
- * rendered `before` (or as the app's Prettier config formatted that at the end of the run that wrote
- * it), it is rewritten as rendered `after`, which this run's formatting then formats the same way. A
- * file the team has edited is theirs: it is left alone and named in a warning with what it now `needs`.
+ * rendered `before` (written earlier in this run) or untouched since the run the ledger recorded it
+ * from, it is rewritten as rendered `after`, which this run's formatting then formats. A file the
+ * team has edited is theirs: it is left alone and named in a warning with what it now `needs`.
  */
-export async function refreshGeneratedFile(
-  tree: Tree,
-  context: SchematicContext,
-  run: RunContext,
-  path: string,
-  rendered: { before: string; after: string },
-  needs: string,
-): Promise<void> {
+export function refreshGeneratedFile(tree: Tree, context: SchematicContext, path: string, rendered: { before: string; after: string }, needs: string): void {
   const current = tree.readText(path);
-  const isRendered = async (text: string) => current === text || current === (await formatAsCreated(path, text, { format: run.format }));
-  if (await isRendered(rendered.after)) return;
-  if (await isRendered(rendered.before)) {
+  if (current === rendered.after) return;
+  if (current === rendered.before || isUntouched(readLedger(tree), path, current)) {
     tree.overwrite(path, rendered.after);
   } else {
     context.logger.warn(`WARNING ${path} was edited since it was generated, so it was left as it is: ${needs}`);

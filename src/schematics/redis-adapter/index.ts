@@ -24,7 +24,7 @@ const ADAPTERS: Record<Kind, { package: DependencyRequest['name']; factory: stri
   },
 };
 
-export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { app, conventions, format }) => (tree: Tree) => {
+export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { app, conventions }) => (tree: Tree) => {
   const location = resolveLocation(options.name, { sourceRoot: sharedFolder(app, conventions), flat: true });
   const kind = pick(options.kind, conventions.adapter.kind);
   const client = pick(options.client, conventions.adapter.client);
@@ -41,7 +41,7 @@ export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { a
     destroyMethod: client === 'ioredis' ? 'disconnect' : 'destroy',
     adapterCall: adapter.call,
   };
-  const owned = { kind: 'owned', force: options.force ?? false, format } as const;
+  const owned = { kind: 'owned', force: options.force ?? false } as const;
   return chain([
     writeTemplates({ folder: 'redis-adapter/files', destination: location.directory, variables }, owned),
     // The streams kind delivers in stream order (see the file's comment), so recovery never replays twice.
