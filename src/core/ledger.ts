@@ -101,16 +101,9 @@ export function writeLedger(tree: Tree, ledger: Ledger): void {
   else if (tree.readText(path) !== text) tree.overwrite(path, text);
 }
 
+/** JSON with the keys of every object sorted; arrays keep their order. */
 function serialize(value: unknown): string {
-  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
-  );
+  const sorted = (_key: string, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1))) : item;
+  return `${JSON.stringify(value, sorted, 2)}\n`;
 }
