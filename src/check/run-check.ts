@@ -3,6 +3,7 @@ import { NodeJsSyncHost } from '@angular-devkit/core/node';
 import { HostTree, Tree } from '@angular-devkit/schematics';
 import { findNestCliFile, readJsonFile, resolveAppContext } from '../core/app-context';
 import { loadConventions } from '../core/conventions';
+import { LEDGER_FILE, PACKAGE_VERSION, readLedger } from '../core/ledger';
 import { checkSources } from './check';
 import { readSourceFiles } from './files';
 import { Finding } from './rule';
@@ -25,7 +26,8 @@ export function checkApp(root: string, options: { project?: string } = {}): Chec
   const conventions = loadConventions(tree);
   const texts = readSourceFiles(root, sourceRoots(tree, options.project));
   const sources = new AppSources(texts);
-  return { findings: checkSources(sources, conventions), fileCount: texts.length };
+  const generated = tree.exists(`/${LEDGER_FILE}`) ? { files: readLedger(tree).files, installed: PACKAGE_VERSION } : undefined;
+  return { findings: checkSources(sources, conventions, undefined, generated), fileCount: texts.length };
 }
 
 /** The project's source root, or every project's (the workspace's own first) when none is named. */
