@@ -49,7 +49,7 @@ export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tr
   ]);
 });
 
-function notifierDependencies(conventions: Conventions, { workerPath, e2eSpec }: { workerPath: WorkerPath; e2eSpec: boolean }): DependencyRequest[] {
+export function notifierDependencies(conventions: Conventions, { workerPath, e2eSpec }: { workerPath: WorkerPath; e2eSpec: boolean }): DependencyRequest[] {
   const emitter: DependencyRequest[] = workerPath === 'emitter' ? [{ name: '@socket.io/redis-emitter' }] : [];
   const redis: DependencyRequest[] = workerPath ? [{ name: conventions.adapter.client }] : [];
   return [...WEBSOCKET_DEPENDENCIES, ...emitter, ...redis, ...(e2eSpec ? [{ name: 'socket.io-client' as const, dev: true }] : [])];

@@ -47,9 +47,14 @@ export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { a
     // The streams kind delivers in stream order (see the file's comment), so recovery never replays twice.
     kind === 'streams' ? writeTemplates({ folder: 'redis-adapter/streams', destination: location.directory, variables }, owned) : noop(),
     options.skipImport ? noop() : wireIntoMain(app, { name: `${location.className}Adapter`, file: adapterFile, variable: location.propertyName + 'Adapter' }),
-    addDependencies([{ name: '@nestjs/websockets' }, { name: '@nestjs/platform-socket.io' }, { name: 'socket.io' }, { name: client }, { name: adapter.package }, ...(kind === 'streams' ? [{ name: 'socket.io-adapter' as const }] : [])]),
+    addDependencies([{ name: '@nestjs/websockets' }, { name: '@nestjs/platform-socket.io' }, { name: 'socket.io' }, ...adapterDependencies(kind, client)]),
   ]);
 });
+
+/** The packages the adapter class of `kind` imports, beside socket.io's. */
+export function adapterDependencies(kind: Kind, client: DependencyRequest['name']): DependencyRequest[] {
+  return [{ name: client }, { name: ADAPTERS[kind].package }, ...(kind === 'streams' ? [{ name: 'socket.io-adapter' as const }] : [])];
+}
 
 function wireIntoMain(app: AppContext, adapter: { name: string; file: string; variable: string }): Rule {
   return (tree: Tree, context: SchematicContext) => {
