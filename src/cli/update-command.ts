@@ -1,14 +1,13 @@
 import { logging, normalize, virtualFs } from '@angular-devkit/core';
 import { NodeJsSyncHost } from '@angular-devkit/core/node';
-import { HostTree, SchematicEngine, Tree } from '@angular-devkit/schematics';
-import { NodeModulesEngineHost } from '@angular-devkit/schematics/tools';
+import { HostTree, Tree } from '@angular-devkit/schematics';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { lastValueFrom, of } from 'rxjs';
 import { LEDGER_FILE, PACKAGE_VERSION, readLedger, writeLedger } from '../core/ledger';
 import { UsageError } from './arguments';
 import { COLLECTION_PATH } from './collection';
-import { UpdateAction, migrationsBetween, oldestVersion, planUpdate, regenerate } from './update';
+import { UpdateAction, engineFor, migrationsBetween, oldestVersion, planUpdate, regenerate } from './update';
 
 const MIGRATIONS_PATH = join(__dirname, '../../migrations.json');
 
@@ -84,8 +83,7 @@ export async function runUpdateCommand(argv: string[]): Promise<number> {
 
 /** The migrations of migrations.json whose version the update crosses, run in order on `tree`; returns their names. */
 async function runMigrations(tree: Tree, from: string, root: string): Promise<string[]> {
-  const engine = new SchematicEngine(new NodeModulesEngineHost([root]));
-  const collection = engine.createCollection(MIGRATIONS_PATH);
+  const collection = engineFor(root).createCollection(MIGRATIONS_PATH);
   const migrations = migrationsBetween(JSON.parse(readFileSync(MIGRATIONS_PATH, 'utf8')).schematics, from, PACKAGE_VERSION);
   for (const migration of migrations) {
     await lastValueFrom(collection.createSchematic(migration.name).call({}, of(tree), { logger: new logging.NullLogger() }));

@@ -1,6 +1,6 @@
-import { logging } from '@angular-devkit/core';
-import { SchematicEngine, Tree } from '@angular-devkit/schematics';
-import { NodeModulesEngineHost } from '@angular-devkit/schematics/tools';
+import { logging, schema } from '@angular-devkit/core';
+import { SchematicEngine, Tree, formats } from '@angular-devkit/schematics';
+import { NodeModulesEngineHost, validateOptionsWithSchema } from '@angular-devkit/schematics/tools';
 import { lastValueFrom, of } from 'rxjs';
 import * as semver from 'semver';
 import { Ledger, LedgerEntry, contentHash } from '../core/ledger';
@@ -76,14 +76,25 @@ export function planUpdate(
  */
 export async function regenerate(tree: Tree, ledger: Ledger, collectionPath: string, root: string): Promise<Tree> {
   for (const path of Object.keys(ledger.files)) if (tree.exists(`/${path}`)) tree.delete(`/${path}`);
-  const engine = new SchematicEngine(new NodeModulesEngineHost([root]));
-  const collection = engine.createCollection(collectionPath);
+  const collection = engineFor(root).createCollection(collectionPath);
   let result = tree;
   for (const run of ledger.runs) {
     const schematic = collection.createSchematic(run.schematic, true);
     result = await lastValueFrom(schematic.call({ ...run.options, skipInstall: true }, of(result), { logger: new logging.NullLogger() }));
   }
   return result;
+}
+
+/**
+ * A schematics engine as the CLI's workflow sets one up: options validated against each schema,
+ * with its defaults, for the building blocks a run calls too (`feature` → `redis-adapter`).
+ */
+export function engineFor(root: string): SchematicEngine<object, object> {
+  const registry = new schema.CoreSchemaRegistry(formats.standardFormats);
+  registry.addPostTransform(schema.transforms.addUndefinedDefaults);
+  const host = new NodeModulesEngineHost([root]);
+  host.registerOptionsTransform(validateOptionsWithSchema(registry));
+  return new SchematicEngine(host);
 }
 
 /** A migration of migrations.json: a schematic that makes a structural change, run once when an update crosses its version. */
