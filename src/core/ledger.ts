@@ -53,33 +53,25 @@ export function isUntouched(ledger: Ledger, path: string, content: string): bool
   return entry !== undefined && 'hash' in entry && entry.hash === contentHash(content);
 }
 
-/** The recorded files `tree` still holds untouched, read at the start of a root run. */
-export function untouchedFiles(tree: Tree, ledger: Ledger): Set<string> {
-  return new Set(Object.keys(ledger.files).filter((path) => tree.exists(`/${path}`) && isUntouched(ledger, path, tree.readText(`/${path}`))));
-}
-
-/** The options of a run as recorded: what decides the files, without how-to-run flags or unset values. */
-export function recordedOptions(options: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && !NOT_RECORDED_OPTIONS.has(key)));
-}
-
 /**
- * The last step of a root run, after formatting: every file it created, and every recorded file it
- * changed that was untouched when it started (a gateway `ws-guard --gateway` guarded), is recorded
- * as it is now. Edits to other files (modules, `main.ts`, package.json) are wiring: not recorded.
- * Writes the ledger only when it changes, so a rerun that changes nothing still says so.
+ * The last step of a root run, after formatting, made at its start (`tree` as the run found it):
+ * every file the run created, and every recorded file it changed that was untouched when it started
+ * (a gateway `ws-guard --gateway` guarded), is recorded as it is now. Edits to other files (modules,
+ * `main.ts`, package.json) are wiring: not recorded. The ledger is written only when it changes.
  */
-export function recordInLedger(before: Ledger, start: { untouched: Set<string>; pending: Map<string, string> }, run: LedgerRun): Rule {
-  const { untouched, pending } = start;
+export function recordInLedger(tree: Tree, schematic: string, options: object): Rule {
+  const before = readLedger(tree);
+  const untouched = Object.keys(before.files).filter((path) => tree.exists(`/${path}`) && isUntouched(before, path, tree.readText(`/${path}`)));
+  // Files with a change already pending were there before this run (a test's app built in memory).
+  const pending = new Map(tree.actions.filter((action) => tree.exists(action.path)).map((action) => [action.path, tree.readText(action.path)]));
+  const recordedOptions = Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && !NOT_RECORDED_OPTIONS.has(key)));
+  const run = { schematic, options: recordedOptions, version: PACKAGE_VERSION };
   return (tree: Tree) => {
-    const changed = tree.actions
-      .filter((action) => (action.kind === 'c' || action.kind === 'o') && tree.exists(action.path))
-      .filter((action) => pending.get(action.path) !== tree.readText(action.path));
-    const created = (path: string, kind: string) => kind === 'c' && !pending.has(`/${path}`);
-    const written = changed
-      .map((action) => ({ path: action.path.replace(/^\//, ''), kind: action.kind }))
-      .filter(({ path, kind }) => !NOT_RECORDED.has(path) && (created(path, kind) || untouched.has(path) || (before.files[path] && 'deleted' in before.files[path])))
-      .map(({ path }) => path);
+    const written = tree.actions
+      .filter((action) => (action.kind === 'c' || action.kind === 'o') && tree.exists(action.path) && pending.get(action.path) !== tree.readText(action.path))
+      .filter((action) => (action.kind === 'c' && !pending.has(action.path)) || untouched.includes(action.path.slice(1)) || 'deleted' in (before.files[action.path.slice(1)] ?? {}))
+      .map((action) => action.path.slice(1))
+      .filter((path) => !NOT_RECORDED.has(path));
     if (written.length === 0) return;
     const files = { ...before.files };
     for (const path of written) files[path] = { ...run, content: tree.readText(`/${path}`), hash: contentHash(tree.readText(`/${path}`)) };

@@ -4,7 +4,7 @@ import { AppContext, resolveAppContext } from './app-context';
 import { Conventions, loadConventions, pick } from './conventions';
 import { installIfChanged } from './dependencies';
 import { formatForApp } from './format';
-import { PACKAGE_VERSION, readLedger, recordInLedger, recordedOptions, untouchedFiles } from './ledger';
+import { recordInLedger } from './ledger';
 
 /** Options every schematic of the collection accepts (the Nest CLI injects most of them). */
 export interface CommonOptions {
@@ -44,17 +44,12 @@ export function realtimeSchematic<O extends CommonOptions>(build: (options: O, r
     const conventions = loadConventions(tree);
     const run = { app, conventions, format: pick(options.format, conventions.format) };
     const packageJsonBefore = tree.readText('/package.json');
-    const ledger = readLedger(tree);
-    const untouched = untouchedFiles(tree, ledger);
-    // Files with a change already pending were there before this run (a test's app built in memory).
-    const pending = new Map(tree.actions.filter((action) => tree.exists(action.path)).map((action) => [action.path, tree.readText(action.path)]));
-    const recorded = { schematic: context.schematic.description.name, options: recordedOptions(options), version: PACKAGE_VERSION };
     runs.set(context.engine, run);
     const whole = chain([
       build(options, run),
       installIfChanged(packageJsonBefore, options),
       formatForApp({ format: run.format }),
-      recordInLedger(ledger, { untouched, pending }, recorded),
+      recordInLedger(tree, context.schematic.description.name, options),
     ]);
     // Forgotten when the run ends, failed or not: the engine's next run is a root again.
     return callRule(whole, tree, context).pipe(finalize(() => runs.delete(context.engine)));
