@@ -18,6 +18,10 @@ describe('mergeFile', () => {
     expect(merged.text).toBe(['a', 'b', '<<<<<<< yours', 'C (yours)', '=======', 'C (new)', '>>>>>>> realtime-schematics 0.2.0', 'd', 'e', 'f', ''].join('\n'));
     expect(mergeFile(BASE, BASE.replace('c', 'C'), BASE.replace('c', 'C'), 'new')).toEqual({ text: BASE.replace('c', 'C'), conflict: false });
   });
+
+  it('judges changes on adjacent lines, with no unchanged line between, as overlapping (as git merge-file does)', () => {
+    expect(mergeFile(BASE, BASE.replace('a', 'A'), BASE.replace('b', 'B'), 'new').conflict).toBe(true);
+  });
 });
 
 describe('planUpdate', () => {

@@ -12,13 +12,13 @@ import { ClassRef, importFrom } from './pieces';
 import type { RunContext } from './run';
 import { sharedImports } from './shared';
 
-export const UNIT_SPEC_TEMPLATE = 'gateway/files/__fileName__.gateway.__specFileSuffix__.ts.template';
-export const E2E_SPEC_TEMPLATE = 'gateway/e2e/__fileName__.gateway.e2e-spec.ts.template';
+const UNIT_SPEC_TEMPLATE = 'gateway/files/__fileName__.gateway.__specFileSuffix__.ts.template';
+const E2E_SPEC_TEMPLATE = 'gateway/e2e/__fileName__.gateway.e2e-spec.ts.template';
 /** The e2e spec of a gateway whose namespace has a typed client: it connects with the client. */
 const E2E_CLIENT_SPEC_TEMPLATE = 'gateway/e2e-client/__fileName__.gateway.e2e-spec.ts.template';
 
 /** The e2e spec template for the blocks applied: with the typed client when there is one. */
-export function e2eSpecTemplate(blocks: GatewayBlocks): string {
+function e2eSpecTemplate(blocks: GatewayBlocks): string {
   return blocks.client ? E2E_CLIENT_SPEC_TEMPLATE : E2E_SPEC_TEMPLATE;
 }
 
