@@ -66,7 +66,7 @@ export async function runUpdateCommand(argv: string[]): Promise<number> {
     console.log(`${LABELS[step.action]} ${step.path}${NOTES[step.action] ?? ''}`);
     if (step.text !== undefined && step.text !== read(tree)(step.path)) tree.overwrite(`/${step.path}`, step.text);
   }
-  writeLedger(tree, next);
+  await writeLedger(tree, next);
   const from = oldestVersion(ledger) ?? PACKAGE_VERSION;
   const migrations = await runMigrations(tree, from, root);
   const migrated = tree.actions.filter((action) => !steps.some((step) => `/${step.path}` === action.path) && action.path !== `/${LEDGER_FILE}`);

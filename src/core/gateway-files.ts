@@ -4,6 +4,7 @@ import { AppContext } from './app-context';
 import { GatewayClass } from './ast/gateways';
 import { GatewayBlocks } from './blocks';
 import { Conventions } from './conventions';
+import { formatAsCreated } from './format';
 import { renderTemplate } from './generate';
 import { isUntouched, readLedger } from './ledger';
 import { layoutFor } from './layout';
@@ -120,19 +121,28 @@ export async function refreshGatewaySpecs(
     { path: `${gatewayE2eFile(run.app, location)}.ts`, template: e2eSpecTemplate },
   ];
   for (const spec of specs.filter(({ path }) => tree.exists(path))) {
-    refreshGeneratedFile(tree, context, spec.path, { before: render(spec.template, before), after: render(spec.template, after) }, change.needs);
+    await refreshGeneratedFile(tree, context, run, spec.path, { before: render(spec.template, before), after: render(spec.template, after) }, change.needs);
   }
 }
 
 /**
  * A generated file brought up to date after what it is generated from changed: still exactly as
  * rendered `before` (written earlier in this run) or untouched since the run the ledger recorded it
- * from, it is rewritten as rendered `after`, which this run's formatting then formats. A file the
+ * from, and not already as rendered `after`, it is rewritten so, which this run's formatting then formats. A file the
  * team has edited is theirs: it is left alone and named in a warning with what it now `needs`.
  */
-export function refreshGeneratedFile(tree: Tree, context: SchematicContext, path: string, rendered: { before: string; after: string }, needs: string): void {
+export async function refreshGeneratedFile(
+  tree: Tree,
+  context: SchematicContext,
+  run: RunContext,
+  path: string,
+  rendered: { before: string; after: string },
+  needs: string,
+): Promise<void> {
   const current = tree.readText(path);
-  if (current === rendered.after) return;
+  // As the app's Prettier config formats it at the end of the run (an earlier run's file was).
+  const isRendered = async (text: string) => current === text || current === (await formatAsCreated(path, text, { format: run.format }));
+  if (await isRendered(rendered.after)) return;
   if (current === rendered.before || isUntouched(readLedger(tree), path, current)) {
     tree.overwrite(path, rendered.after);
   } else {

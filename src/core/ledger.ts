@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONVENTIONS_FILE } from './conventions';
+import { formatAsCreated } from './format';
 import { readJsonFile } from './json-file';
 
 /**
@@ -66,7 +67,7 @@ export function recordInLedger(tree: Tree, schematic: string, options: object): 
   const pending = new Map(tree.actions.filter((action) => tree.exists(action.path)).map((action) => [action.path, tree.readText(action.path)]));
   const recordedOptions = Object.fromEntries(Object.entries(options).filter(([key, value]) => value !== undefined && !NOT_RECORDED_OPTIONS.has(key)));
   const run = { schematic, options: recordedOptions, version: PACKAGE_VERSION };
-  return (tree: Tree) => {
+  return async (tree: Tree) => {
     const written = tree.actions
       .filter((action) => (action.kind === 'c' || action.kind === 'o') && tree.exists(action.path) && pending.get(action.path) !== tree.readText(action.path))
       .filter((action) => (action.kind === 'c' && !pending.has(action.path)) || untouched.includes(action.path.slice(1)) || 'deleted' in (before.files[action.path.slice(1)] ?? {}))
@@ -75,7 +76,7 @@ export function recordInLedger(tree: Tree, schematic: string, options: object): 
     if (written.length === 0) return;
     const files = { ...before.files };
     for (const path of written) files[path] = { ...run, content: tree.readText(`/${path}`), hash: contentHash(tree.readText(`/${path}`)) };
-    writeLedger(tree, { files, runs: withRun(before.runs, run) });
+    await writeLedger(tree, { files, runs: withRun(before.runs, run) });
   };
 }
 
@@ -85,9 +86,12 @@ export function withRun(runs: LedgerRun[], run: LedgerRun): LedgerRun[] {
   return runs.some((entry) => key(entry) === key(run)) ? runs.map((entry) => (key(entry) === key(run) ? run : entry)) : [...runs, run];
 }
 
-/** Writes the ledger, keys sorted at every level (a stable diff in the team's history), only when it changed. */
-export function writeLedger(tree: Tree, ledger: Ledger): void {
-  const text = serialize(ledger);
+/**
+ * Writes the ledger, keys sorted at every level (a stable diff in the team's history) and
+ * Prettier-clean under the app's config like every file a run writes, only when it changed.
+ */
+export async function writeLedger(tree: Tree, ledger: Ledger): Promise<void> {
+  const text = await formatAsCreated(LEDGER_FILE, serialize(ledger), { format: false });
   const path = `/${LEDGER_FILE}`;
   if (!tree.exists(path)) tree.create(path, text);
   else if (tree.readText(path) !== text) tree.overwrite(path, text);

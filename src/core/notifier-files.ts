@@ -121,7 +121,7 @@ export async function refreshNotifierSpec(tree: Tree, context: SchematicContext,
     const spec = files.e2eSpec(withClient);
     return renderTemplate(spec.template, spec.variables);
   };
-  refreshGeneratedFile(tree, context, path, { before: render(undefined), after: render(client) }, `connect through ${client.name} from ${client.file}.ts, or leave it on socket.io-client as it is.`);
+  await refreshGeneratedFile(tree, context, run, path, { before: render(undefined), after: render(client) }, `connect through ${client.name} from ${client.file}.ts, or leave it on socket.io-client as it is.`);
 }
 
 /** The folders the gateway's e2e spec mirrors: the gateway's folder under the source root, without its own `<name>/`. */
