@@ -32,6 +32,7 @@ module.exports = {
       displayName: 'unit',
       roots: ['<rootDir>/src'],
       testMatch: ['**/*.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/unit/timeouts.ts'],
       moduleNameMapper: { ...common.moduleNameMapper, [`^${BUILT}/(.*?)(\\.js)?$`]: '<rootDir>/src/$1' },
     },
     {

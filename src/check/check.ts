@@ -19,7 +19,7 @@ const DISABLE_NEXT_LINE = /(?:\/\/|\/\*)\s*realtime-schematics-disable-next-line
  * Runs every rule over the parsed app, with the severities realtime.json `check.rules` sets and
  * the disable comments of each file; findings sorted by file, line and column.
  */
-export function checkSources(sources: AppSources, conventions: CheckConventions, rules: CheckRule[] = RULES): Finding[] {
+export function checkSources(sources: AppSources, conventions: CheckConventions, rules: CheckRule[] = RULES, generated?: RuleContext['generated']): Finding[] {
   const gateways = findGateways(sources);
   const findings: Finding[] = [];
   const reported = new Set<string>();
@@ -32,6 +32,10 @@ export function checkSources(sources: AppSources, conventions: CheckConventions,
       sources,
       gateways,
       conventions,
+      generated,
+      reportFile(path, message) {
+        findings.push({ file: path, line: 1, column: 1, rule: rule.id, severity, message });
+      },
       report(file, node, message) {
         const { line, column } = positionOf(file, node);
         const key = `${rule.id}:${file.path}:${line}:${column}`;

@@ -21,6 +21,10 @@ export interface RuleContext {
   conventions: { auth: { enabled: boolean }; filter: { enabled: boolean } };
   /** A finding at `node` (its first character) of `file`; the same node reported twice counts once. */
   report(file: CheckedFile, node: ts.Node, message: string): void;
+  /** The app's generation ledger (SPEC §10), when it has one, and the installed version of this package. */
+  generated?: { files: Record<string, { version: string; deleted?: true }>; installed: string };
+  /** A finding at line 1, column 1 of a file the check does not parse (any file of the app, by its path). */
+  reportFile(path: string, message: string): void;
 }
 
 export interface CheckRule {

@@ -5,6 +5,7 @@ import { SchematicsException } from '@angular-devkit/schematics';
 import { findNestCliFile, readJsonFile, resolveAppContext, workspaceProjects } from '../core/app-context';
 import { isNxWorkspace } from '../core/projects';
 import { loadConventions } from '../core/conventions';
+import { LEDGER_FILE, PACKAGE_VERSION, readLedger } from '../core/ledger';
 import { checkSources } from './check';
 import { readSourceFiles } from './files';
 import { Finding } from './rule';
@@ -32,7 +33,8 @@ export function checkApp(root: string, options: { project?: string } = {}): Chec
   const texts = readSourceFiles(root, roots);
   if (texts.length === 0) throw new SchematicsException(nothingToCheck(tree, roots, options.project));
   const sources = new AppSources(texts);
-  return { findings: checkSources(sources, conventions), fileCount: texts.length, roots };
+  const generated = tree.exists(`/${LEDGER_FILE}`) ? { files: readLedger(tree).files, installed: PACKAGE_VERSION } : undefined;
+  return { findings: checkSources(sources, conventions, undefined, generated), fileCount: texts.length, roots };
 }
 
 function nothingToCheck(tree: Tree, roots: string[], project: string | undefined): string {

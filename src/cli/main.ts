@@ -26,6 +26,12 @@ async function main(argv: string[]): Promise<number> {
     const { runCheckCommand } = await import('./check-command');
     return runCheckCommand(rest);
   }
+  if (schematicName === 'update') {
+    // Not a schematic: it runs the schematics the ledger recorded, then the migrations (see update.ts).
+    enableCompileCache();
+    const { runUpdateCommand } = await import('./update-command');
+    return runUpdateCommand(rest);
+  }
   const entry = findSchematic(schematicName);
   if (!entry) {
     throw new UsageError(`Unknown schematic "${schematicName}"; run \`realtime-schematics --help\` to list them.`);

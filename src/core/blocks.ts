@@ -1,5 +1,4 @@
-import { logging } from '@angular-devkit/core';
-import { HostTree, Rule, SchematicContext, Tree } from '@angular-devkit/schematics';
+import { Rule, SchematicContext, Tree } from '@angular-devkit/schematics';
 import { AppContext } from './app-context';
 import { applyEdits } from './ast/apply';
 import { Edit, combineEdits } from './ast/edits';
@@ -15,8 +14,8 @@ import { sharedImports } from './shared';
 
 /**
  * The building blocks applied to a gateway's namespace. Each has one edit, used by the schematic
- * that applies it (`ws-guard --gateway`, `ws-filter --gateway`, `gateway` for the rate limit) and
- * by every schematic that has to tell what those edits left (a rerun, the gateway's specs).
+ * that applies it (`ws-guard --gateway`, `ws-filter --gateway`, `gateway` for the rate limit); the
+ * blocks a gateway has are read from its decorators (for its specs, its notifier, its client).
  */
 export interface GatewayBlocks {
   auth?: AuthPiece;
@@ -24,18 +23,7 @@ export interface GatewayBlocks {
   filter?: FilterPiece;
   /** The namespace's typed client (`client --gateway`), which the gateway's e2e spec then connects with. */
   client?: ClassRef;
-  /**
-   * The order the blocks were applied in, when read from a file (its imports tell): a block
-   * applied later by hand (`ws-guard --gateway` on a rate-limited gateway) added its imports after
-   * the others, and a rerun must expect them there.
-   */
-  order?: BlockName[];
 }
-
-export type BlockName = 'auth' | 'rateLimit' | 'filter';
-
-/** The order the gateway schematic applies the blocks in. */
-const GATEWAY_ORDER: BlockName[] = ['rateLimit', 'auth', 'filter'];
 
 const USE_GUARDS = { name: 'UseGuards', from: '@nestjs/common' };
 const USE_FILTERS = { name: 'UseFilters', from: '@nestjs/common' };
@@ -68,50 +56,17 @@ function importOf(app: AppContext, handler: GatewayClass, ref: ClassRef): { name
   return { name: ref.name, from: importFrom(app, handler.path, ref) };
 }
 
-/** The app's default auth, rate limit and filter pieces that a handler class's decorators already apply, and in which order. */
+/** The app's default auth, rate limit and filter pieces that a handler class's decorators already apply. */
 export function blocksAppliedTo(handler: GatewayClass, app: AppContext, conventions: Conventions): GatewayBlocks {
+  const applies = (decorator: typeof USE_GUARDS, ref: ClassRef) => hasClassDecoratorArgument(handler, decorator, importOf(app, handler, ref));
   const auth = authPiece(app, conventions);
   const rateLimit = rateLimitPiece(app, conventions);
   const filter = filterPiece(app, conventions);
-  const marks: Record<BlockName, { decorator: typeof USE_GUARDS; ref: ClassRef }> = {
-    auth: { decorator: USE_GUARDS, ref: auth.guard },
-    rateLimit: { decorator: USE_GUARDS, ref: rateLimit.guard },
-    filter: { decorator: USE_FILTERS, ref: filter.filter },
-  };
-  const applied = GATEWAY_ORDER.filter((name) => hasClassDecoratorArgument(handler, marks[name].decorator, importOf(app, handler, marks[name].ref)));
-  const position = (name: BlockName) => importPosition(handler.source, marks[name].ref.name, importOf(app, handler, marks[name].ref).from) ?? Infinity;
   return {
-    auth: applied.includes('auth') ? auth : undefined,
-    rateLimit: applied.includes('rateLimit') ? rateLimit : undefined,
-    filter: applied.includes('filter') ? filter : undefined,
-    order: applied.sort((a, b) => position(a) - position(b)),
+    auth: applies(USE_GUARDS, auth.guard) ? auth : undefined,
+    rateLimit: applies(USE_GUARDS, rateLimit.guard) ? rateLimit : undefined,
+    filter: applies(USE_FILTERS, filter.filter) ? filter : undefined,
   };
-}
-
-/**
- * What the blocks' edits make of a freshly rendered handler file, applied in the order they were
- * (else the gateway schematic's), computed on a scratch copy: a rerun compares an existing
- * generated file with this to tell "unchanged" from "edited by the team".
- */
-export function withBlocksApplied(app: AppContext, path: string, rendered: string, blocks: GatewayBlocks, role: 'gateway' | 'handler'): string {
-  // Workspace-relative, as every path the edits compute imports from.
-  const file = path.replace(/^\//, '');
-  const scratch = new HostTree();
-  scratch.create(file, rendered);
-  // A fresh render has the shape the edits expect: no manual step to report.
-  const silent = { logger: new logging.NullLogger() };
-  const { auth, rateLimit, filter } = blocks;
-  const steps: Record<BlockName, ((handler: GatewayClass) => Edit) | undefined> = {
-    auth: auth && ((handler) => guardEdit(app, handler, auth, role, rateLimit)),
-    rateLimit: rateLimit && ((handler) => rateLimitEdit(app, handler, rateLimit, auth)),
-    filter: filter && ((handler) => filterEdit(app, handler, filter)),
-  };
-  for (const name of blocks.order ?? GATEWAY_ORDER) {
-    const step = steps[name];
-    const handler = step && readGatewayClass(scratch, file);
-    if (step && handler) applyEdits(scratch, silent, step(handler));
-  }
-  return scratch.readText(file);
 }
 
 /**
@@ -182,26 +137,11 @@ export function besideGatewayVariables(
 /**
  * The files of a handler class beside a gateway (the room handler, presence) from its template
  * folder, as owned files; its unit spec is left out when `spec` is off. The class carries the
- * gateway's guards and filters (`applyGatewayDecorators`), which a rerun's check expects in it.
+ * gateway's guards and filters (`applyGatewayDecorators`).
  */
-export function writeHandlerFiles(
-  tree: Tree,
-  run: { app: AppContext; conventions: Conventions; format: boolean },
-  files: { folder: string; directory: string; handlerFile: string; variables: Record<string, unknown>; spec: boolean; force: boolean },
-): Rule {
+export function writeHandlerFiles(files: { folder: string; directory: string; variables: Record<string, unknown>; spec: boolean; force: boolean }): Rule {
   return writeTemplates(
     { folder: files.folder, destination: files.directory, variables: files.variables, skip: (path) => !files.spec && path.includes('__specFileSuffix__') },
-    { kind: 'owned', force: files.force, format: run.format, expectedContent: handlerExpectedContent(tree, run.app, run.conventions, `${files.handlerFile}.ts`) },
+    { kind: 'owned', force: files.force },
   );
-}
-
-/**
- * The rerun check of a handler class: what a rerun leaves in `handlerFile` is the fresh render with
- * the blocks its decorators apply (`expectedContent` of an owned policy).
- */
-function handlerExpectedContent(tree: Tree, app: AppContext, conventions: Conventions, handlerFile: string) {
-  return (path: string, rendered: string): string => {
-    const handler = path.endsWith(handlerFile) ? readGatewayClass(tree, handlerFile) : undefined;
-    return handler ? withBlocksApplied(app, path, rendered, blocksAppliedTo(handler, app, conventions), 'handler') : rendered;
-  };
 }

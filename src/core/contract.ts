@@ -1,5 +1,4 @@
-import { logging } from '@angular-devkit/core';
-import { HostTree, Rule, SchematicContext, Tree } from '@angular-devkit/schematics';
+import { Rule, SchematicContext, Tree } from '@angular-devkit/schematics';
 import { posix } from 'node:path';
 import * as ts from 'typescript';
 import { AppContext } from './app-context';
@@ -7,7 +6,7 @@ import { applyEdits } from './ast/apply';
 import { Edit, noEdit, parseSourceFile } from './ast/edits';
 import { GatewayClass } from './ast/gateways';
 import { findImportedName } from './ast/imports';
-import { findInterface, mergeDeclarations } from './ast/interfaces';
+import { mergeDeclarations } from './ast/interfaces';
 import { Conventions } from './conventions';
 import { renderTemplate, writeTemplates } from './generate';
 import { layoutFor } from './layout';
@@ -128,46 +127,6 @@ export function addContractPart(app: AppContext, conventions: Conventions, types
       { kind: 'shared' },
     );
   };
-}
-
-/**
- * Where the contract has a part, if it has it: at its first payload declaration, which parts add
- * in the order they were merged (before the event maps), else at its first event-map member.
- */
-function partPosition(contract: ts.SourceFile, fragment: ts.SourceFile): number | undefined {
-  const maps = fragment.statements.filter(ts.isInterfaceDeclaration).filter((declaration) => findInterface(contract, declaration.name.text) && /(Client|Server)Events$/.test(declaration.name.text));
-  const payloads = fragment.statements
-    .filter((statement): statement is ts.InterfaceDeclaration | ts.TypeAliasDeclaration => ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement))
-    .filter((declaration) => !maps.includes(declaration as ts.InterfaceDeclaration))
-    .flatMap((declaration) => contract.statements.filter((statement) => (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) && statement.name.text === declaration.name.text));
-  const members = maps.flatMap((declaration) => {
-    const names = new Set(declaration.members.map((member) => member.name?.getText(fragment)));
-    return findInterface(contract, declaration.name.text)!.members.filter((member) => names.has(member.name?.getText(contract)));
-  });
-  const found = payloads.length > 0 ? payloads : members;
-  return found.length > 0 ? Math.min(...found.map((node) => node.getStart())) : undefined;
-}
-
-/**
- * What a rerun of `gateway` leaves in the contract: the fresh render with the parts of the blocks
- * the `existing` contract shows were merged in (rooms, presence…), merged in the order they were,
- * on a scratch copy, exactly as the blocks' own runs merged them.
- */
-export function contractWithParts(app: AppContext, conventions: Conventions, types: NamespaceTypes, rendered: string, existing: string): string {
-  const file = `${types.contractFile}.ts`.replace(/^\//, '');
-  const variables = partVariables(app, conventions, types);
-  const fragments = CONTRACT_PARTS.map((part) => parse(file, renderTemplate(part, variables)));
-  const existingSource = parse(file, existing);
-  const present = fragments
-    .map((fragment) => ({ fragment, position: partPosition(existingSource, fragment) }))
-    .filter((entry): entry is { fragment: ts.SourceFile; position: number } => entry.position !== undefined)
-    .sort((a, b) => a.position - b.position);
-  const scratch = new HostTree();
-  scratch.create(file, rendered);
-  for (const { fragment } of present) {
-    applyEdits(scratch, { logger: new logging.NullLogger() }, partEdit(parseSourceFile(scratch, file), fragment, types));
-  }
-  return scratch.readText(file);
 }
 
 /** Import specifier of a namespace's contract, as seen from `fromFile`. */

@@ -7,19 +7,20 @@ import { Conventions } from './conventions';
 import { formatAsCreated } from './format';
 import { e2eAppVariables } from './http-platform';
 import { renderTemplate } from './generate';
+import { isUntouched, readLedger } from './ledger';
 import { layoutFor } from './layout';
 import { Location, relativeImport, resolveLocation } from './naming';
 import { ClassRef, importFrom } from './pieces';
 import type { RunContext } from './run';
 import { sharedImports } from './shared';
 
-export const UNIT_SPEC_TEMPLATE = 'gateway/files/__fileName__.gateway.__specFileSuffix__.ts.template';
-export const E2E_SPEC_TEMPLATE = 'gateway/e2e/__fileName__.gateway.e2e-spec.ts.template';
+const UNIT_SPEC_TEMPLATE = 'gateway/files/__fileName__.gateway.__specFileSuffix__.ts.template';
+const E2E_SPEC_TEMPLATE = 'gateway/e2e/__fileName__.gateway.e2e-spec.ts.template';
 /** The e2e spec of a gateway whose namespace has a typed client: it connects with the client. */
 const E2E_CLIENT_SPEC_TEMPLATE = 'gateway/e2e-client/__fileName__.gateway.e2e-spec.ts.template';
 
 /** The e2e spec template for the blocks applied: with the typed client when there is one. */
-export function e2eSpecTemplate(blocks: GatewayBlocks): string {
+function e2eSpecTemplate(blocks: GatewayBlocks): string {
   return blocks.client ? E2E_CLIENT_SPEC_TEMPLATE : E2E_SPEC_TEMPLATE;
 }
 
@@ -97,7 +98,7 @@ function generatedLocation(app: AppContext, gateway: GatewayClass): Location | u
 /**
  * After a building block changed a gateway (`ws-guard --gateway`, `ws-filter --gateway`), its
  * generated specs are brought up to date: a spec still as the gateway schematic wrote it (see
- * refreshGeneratedFile) for the blocks applied `before` is rewritten for the blocks applied `after`. A spec the team has
+ * refreshGeneratedFile) is rewritten for the blocks applied `after`. A spec the team has
  * edited is theirs: it is left alone and named in a warning with what it now needs.
  */
 export async function refreshGatewaySpecs(
@@ -128,9 +129,9 @@ export async function refreshGatewaySpecs(
 
 /**
  * A generated file brought up to date after what it is generated from changed: still exactly as
- * rendered `before` (or as the app's Prettier config formatted that at the end of the run that wrote
- * it), it is rewritten as rendered `after`, which this run's formatting then formats the same way. A
- * file the team has edited is theirs: it is left alone and named in a warning with what it now `needs`.
+ * rendered `before` (written earlier in this run) or untouched since the run the ledger recorded it
+ * from, and not already as rendered `after`, it is rewritten so, which this run's formatting then formats. A file the
+ * team has edited is theirs: it is left alone and named in a warning with what it now `needs`.
  */
 export async function refreshGeneratedFile(
   tree: Tree,
@@ -141,9 +142,10 @@ export async function refreshGeneratedFile(
   needs: string,
 ): Promise<void> {
   const current = tree.readText(path);
+  // As the app's Prettier config formats it at the end of the run (an earlier run's file was).
   const isRendered = async (text: string) => current === text || current === (await formatAsCreated(path, text, { format: run.format }));
   if (await isRendered(rendered.after)) return;
-  if (await isRendered(rendered.before)) {
+  if (current === rendered.before || isUntouched(readLedger(tree), path, current)) {
     tree.overwrite(path, rendered.after);
   } else {
     context.logger.warn(`WARNING ${path} was edited since it was generated, so it was left as it is: ${needs}`);

@@ -3,7 +3,7 @@ import { lastValueFrom } from 'rxjs';
 import { template } from '@angular-devkit/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatAsCreated } from './format';
+import { isUntouched, readLedger } from './ledger';
 
 const TEMPLATES_DIR = join(__dirname, '../../templates');
 
@@ -20,23 +20,14 @@ export interface TemplateSet {
 
 /**
  * How an already existing file is treated:
- * - `owned`: a file this schematic generates; the same content as this run would leave is a no-op
- *   (idempotence), different content is an error unless `force`;
+ * - `owned`: a file this schematic generates; the ledger's record of it, untouched, or the same
+ *   content as this render is a no-op (idempotence: an earlier version's untouched output is left
+ *   as it is, `update` moves it); different content is the team's, an error unless `force`;
  * - `shared`: a piece generated once per app and then owned by the team (e.g. shared types):
  *   an existing file is left exactly as it is.
  */
 export type ExistingFilePolicy =
-  | {
-      kind: 'owned';
-      force: boolean;
-      /** The run's `--format`: with it (or an app config Prettier reformats under), a previous run's file was formatted. */
-      format: boolean;
-      /**
-       * For files other building blocks edit after they are written (a gateway once guarded): what
-       * this run leaves in the file, given the freshly `rendered` template.
-       */
-      expectedContent?: (path: string, rendered: string) => string;
-    }
+  | { kind: 'owned'; force: boolean }
   | { kind: 'shared' };
 
 /** Renders a template folder into the tree (`*.template` files; `__name__` placeholders in paths). */
@@ -58,9 +49,8 @@ export function writeTemplates(set: TemplateSet, policy: ExistingFilePolicy): Ru
       }
       if (policy.kind === 'shared') continue;
       const existing = host.readText(path);
-      const expected = policy.expectedContent?.(path, content) ?? content;
-      // An earlier run's output, possibly formatted by Prettier at the end of that run.
-      if (existing === expected || existing === (await formatAsCreated(path, expected, { format: policy.format }))) continue;
+      // Read before the run ends: the ledger as the previous runs left it.
+      if (existing === content || isUntouched(readLedger(host), path, existing)) continue;
       if (!policy.force) {
         throw new SchematicsException(`${path.slice(1)} already exists with different content; nothing was written. Use --force to overwrite it.`);
       }

@@ -26,7 +26,7 @@ const E2E_SPEC_TEMPLATE = '__fileName__.notifier.e2e-spec.ts.template';
  * entries the app's stream emitter appends to its stream; nothing reaches the sharded adapter.
  */
 export type WorkerPath = 'emitter' | 'stream' | undefined;
-const WORKER_PATHS: Record<Conventions['adapter']['kind'], WorkerPath> = { pubsub: 'emitter', streams: 'stream', sharded: undefined };
+export const WORKER_PATHS: Record<Conventions['adapter']['kind'], WorkerPath> = { pubsub: 'emitter', streams: 'stream', sharded: undefined };
 
 /** Where a gateway's notifier and its specs go, and what their templates interpolate. */
 export interface NotifierFiles {

@@ -4,6 +4,7 @@ import { AppContext, resolveAppContext } from './app-context';
 import { Conventions, loadConventions, pick } from './conventions';
 import { installIfChanged } from './dependencies';
 import { formatForApp } from './format';
+import { recordInLedger } from './ledger';
 
 /** Options every schematic of the collection accepts (the Nest CLI injects most of them). */
 export interface CommonOptions {
@@ -32,7 +33,7 @@ const runs = new WeakMap<object, RunContext>();
  * The one wrapper every factory of the collection goes through. At the root of a run it resolves
  * the app and its conventions once (refusing an app it does not support before anything is
  * written), then, after the schematic and every building block it called, runs the single
- * install and the formatting. A building block called by another schematic does neither: it
+ * install and the formatting, and records the files the run wrote in the ledger. A building block called by another schematic does neither: it
  * reuses the root's context, and the root installs and formats once for all of them.
  */
 export function realtimeSchematic<O extends CommonOptions>(build: (options: O, run: RunContext) => Rule): (options: O) => Rule {
@@ -48,6 +49,7 @@ export function realtimeSchematic<O extends CommonOptions>(build: (options: O, r
       build(options, run),
       installIfChanged(packageJsonBefore, options),
       formatForApp({ format: run.format }),
+      recordInLedger(tree, context.schematic.description.name, options),
     ]);
     // Forgotten when the run ends, failed or not: the engine's next run is a root again.
     return callRule(whole, tree, context).pipe(finalize(() => runs.delete(context.engine)));

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppKind } from '../support/app-recipes';
 import { createTestApp, removeTestApp } from '../support/apps';
-import { fileSnapshot } from '../support/snapshots';
+import { outputSnapshot } from '../support/snapshots';
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET } from '../support/jwt';
 
@@ -52,7 +52,7 @@ describe.each(KINDS)('composition in a %s app', (kind) => {
     expect(guard.stdout).toContain('UPDATE src/chat/chat.rooms.ts');
     await succeed(stepByStep, cli(stepByStep), ['ws-filter', '--gateway', 'chat', '--skip-install']);
 
-    const [composedFiles, stepFiles] = await Promise.all([fileSnapshot(composed), fileSnapshot(stepByStep)]);
+    const [composedFiles, stepFiles] = await Promise.all([outputSnapshot(composed), outputSnapshot(stepByStep)]);
     delete composedFiles['realtime.json'];
     delete stepFiles['realtime.json'];
     expect(Object.keys(stepFiles).sort()).toEqual(Object.keys(composedFiles).sort());

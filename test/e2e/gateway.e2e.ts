@@ -5,7 +5,7 @@ import { AppKind } from '../support/app-recipes';
 import { createTestApp, removeTestApp } from '../support/apps';
 import { jestCapableNodeBinDir } from '../support/node-installs';
 import { run, startApp } from '../support/processes';
-import { fileSnapshot } from '../support/snapshots';
+import { fileSnapshot, outputSnapshot } from '../support/snapshots';
 import { connected, openClient } from '../support/clients';
 import { appBin, succeed } from '../support/commands';
 
@@ -48,7 +48,7 @@ describe.each(KINDS)('gateway in a %s app', (kind) => {
       // `nest g` exits 0 even when the schematic fails: check the output and the files too.
       expect(result.stdout).toContain('CREATE src/chat/chat.gateway.ts');
       expect(result.stdout).toMatch(/UPDATE src\/app\.module\.ts/);
-      snapshots[entryPoint] = await fileSnapshot(app);
+      snapshots[entryPoint] = await outputSnapshot(app);
     }
     expect(snapshots['nest g -c']).toEqual(snapshots['own CLI']);
     expect(snapshots['schematics CLI']).toEqual(snapshots['own CLI']);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestApp, removeTestApp } from '../support/apps';
-import { fileSnapshot } from '../support/snapshots';
+import { fileSnapshot, outputSnapshot } from '../support/snapshots';
 import { appBin, succeed } from '../support/commands';
 
 /**
@@ -80,7 +80,7 @@ describe('init and feature in a Nest 12 ESM app', () => {
       // `nest g` exits 0 even when the schematic fails: the output and the files are checked.
       expect(result.stdout).toContain('CREATE src/chat/chat.module.ts');
       expect(result.stdout).toContain('UPDATE src/app.module.ts');
-      snapshots.push(await fileSnapshot(app));
+      snapshots.push(await outputSnapshot(app));
     }
     expect(snapshots[1]).toEqual(snapshots[0]);
     expect(snapshots[2]).toEqual(snapshots[0]);
@@ -88,6 +88,6 @@ describe('init and feature in a Nest 12 ESM app', () => {
     const app = apps[apps.length - 1];
     const rerun = await succeed(app, appBin(app, 'realtime-schematics'), ['feature', 'chat']);
     expect(rerun.stdout.trim()).toBe('Nothing to be done.');
-    expect(await fileSnapshot(app)).toEqual(snapshots[2]);
+    expect(await outputSnapshot(app)).toEqual(snapshots[2]);
   });
 });

@@ -24,6 +24,22 @@ export async function fileSnapshot(
   return snapshot;
 }
 
+/** The generation ledger (SPEC §10), relative to the app root. */
+const LEDGER = '.realtime/generated.json';
+
+/**
+ * `fileSnapshot`, with the ledger reduced to the files it records and their hashes: for apps reached
+ * through different entry points or runs (`nest g` injects options the own CLI does not), whose
+ * ledgers name different options for the same output.
+ */
+export async function outputSnapshot(dir: string): Promise<Record<string, string>> {
+  const snapshot = await fileSnapshot(dir);
+  if (!snapshot[LEDGER]) return snapshot;
+  const { files } = JSON.parse(await readFile(path.join(dir, LEDGER), 'utf8')) as { files: Record<string, { hash?: string }> };
+  snapshot[LEDGER] = sha1(JSON.stringify(Object.entries(files).map(([file, { hash }]) => [file, hash])));
+  return snapshot;
+}
+
 function sha1(data: string | Buffer): string {
   return createHash('sha1').update(data).digest('hex');
 }

@@ -2,6 +2,7 @@ import { CheckRule } from '../rule';
 import { corsWildcard } from './cors-wildcard';
 import { filterMissing } from './filter-missing';
 import { gatewayServerOptions } from './gateway-server-options';
+import { generatedOutdated } from './generated-outdated';
 import { handshakeAuthMissing } from './handshake-auth-missing';
 import { inMemoryPresence } from './in-memory-presence';
 import { lifecycleMayThrow } from './lifecycle-may-throw';
@@ -20,6 +21,7 @@ export const RULES: CheckRule[] = [
   inMemoryPresence,
   unvalidatedPayload,
   redisNoErrorListener,
+  generatedOutdated,
 ];
 
 export const RULE_IDS = RULES.map((rule) => rule.id);

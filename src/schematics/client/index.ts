@@ -18,7 +18,7 @@ import type { ClientOptions } from './schema';
  * is brought up to date to use it.
  */
 export const client = realtimeSchematic<ClientOptions>((options, run) => (tree: Tree, context: SchematicContext) => {
-  const { app, conventions, format } = run;
+  const { app, conventions } = run;
   const gatewayName = options.gateway ?? options.name;
   if (!gatewayName) throw new SchematicsException('A name is required, e.g. `client chat` or `client --gateway chat`.');
   const gateway = findGateway(tree, app.sourceRoot, gatewayName);
@@ -45,7 +45,7 @@ export const client = realtimeSchematic<ClientOptions>((options, run) => (tree: 
   const specFileSuffix = options.specFileSuffix ?? 'spec';
 
   return chain([
-    writeTemplates({ folder: 'client/files', destination: directory, variables }, { kind: 'owned', force: options.force ?? false, format }),
+    writeTemplates({ folder: 'client/files', destination: directory, variables }, { kind: 'owned', force: options.force ?? false }),
     // The gateway's e2e spec connects through its own namespace's client (`chat.client.ts` for `chat.gateway.ts`).
     // So does the e2e spec of its notifier (`chat.notifier.ts`).
     location.fileName !== types.fileName

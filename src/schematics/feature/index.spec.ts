@@ -26,6 +26,7 @@ describe('feature schematic', () => {
     const { tree: result, warnings } = await feature(tree, { name: 'chat' });
     expect(warnings).toEqual([]);
     expect(added(before, result)).toEqual([
+      '/.realtime/generated.json',
       '/realtime.json',
       '/src/chat/chat.contract.ts',
       '/src/chat/chat.events.ts',
@@ -48,6 +49,12 @@ describe('feature schematic', () => {
       '/src/realtime/ws-validation.ts',
       '/test/chat.gateway.e2e-spec.ts',
     ]);
+    // The ledger records every file the run created, as it left them (realtime.json was the team's).
+    const ledger = JSON.parse(result.readContent('/.realtime/generated.json'));
+    const recorded = added(before, result).filter((path) => !['/.realtime/generated.json', '/realtime.json'].includes(path));
+    expect(Object.keys(ledger.files)).toEqual(recorded.map((path) => path.slice(1)));
+    expect(ledger.files['src/chat/chat.module.ts'].content).toBe(result.readContent('/src/chat/chat.module.ts'));
+    expect(ledger.runs).toEqual([{ schematic: 'feature', options: expect.objectContaining({ name: 'chat' }), version: expect.any(String) }]);
     expect(result.readContent('/src/chat/chat.module.ts')).toBe(
       [
         "import { Module } from '@nestjs/common';",
@@ -71,7 +78,7 @@ describe('feature schematic', () => {
     // The gateway belongs to the feature module, not to the root module.
     expect(root).not.toContain('ChatGateway');
     expect(root).not.toContain('WsAuthModule');
-  });
+  }, 30_000);
 
   it('is made of the building blocks: its gateway files are the ones `gateway` writes, with the options passed through', async () => {
     const options = { name: 'admin/chat', spec: false, e2eSpec: false, specFileSuffix: 'test' };

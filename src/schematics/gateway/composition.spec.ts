@@ -1,11 +1,11 @@
 import { UnitTestTree } from '@angular-devkit/schematics/testing';
-import { HostKind, createAppTree, createRunner, runSchematic, snapshotTree } from '../../../test/support/unit/app-tree';
+import { HostKind, createAppTree, createRunner, runSchematic, snapshotOutput, snapshotTree } from '../../../test/support/unit/app-tree';
 
 const runner = createRunner();
 
-/** Every file of the app but the conventions file, which is what differs between the two ways. */
-function appFiles(tree: UnitTestTree): Record<string, string> {
-  const { ['/realtime.json']: _conventions, ...files } = snapshotTree(tree);
+/** Every file of the app but the conventions file, which is what differs between the two ways (and the runs the ledger names). */
+function appFiles(tree: UnitTestTree): Record<string, unknown> {
+  const { ['/realtime.json']: _conventions, ...files } = snapshotOutput(tree);
   return files;
 }
 

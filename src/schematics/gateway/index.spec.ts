@@ -21,6 +21,7 @@ describe('gateway schematic', () => {
       const existing = new Set(tree.files);
       const { tree: result } = await generate(tree, { name: 'chat' });
       expect(result.files.filter((file) => !existing.has(file) || file === '/src/app.module.ts').sort()).toEqual([
+        '/.realtime/generated.json',
         '/src/app.module.ts',
         '/src/chat/chat.contract.ts',
         '/src/chat/chat.events.ts',

@@ -5,11 +5,10 @@ import { combineEdits } from '../../core/ast/edits';
 import { registerInModule } from '../../core/ast/modules';
 import { pick } from '../../core/conventions';
 import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
-import { renderTemplate, writeTemplates } from '../../core/generate';
-import { findGateway, findNamespaceHandlers, readGatewayClass } from '../../core/ast/gateways';
-import { GatewayBlocks, blocksAppliedTo, rateLimitEdit, withBlocksApplied } from '../../core/blocks';
-import { UNIT_SPEC_TEMPLATE, e2eSpecTemplate, existingClient, gatewayE2eFile, gatewayTemplateVariables } from '../../core/gateway-files';
-import { contractWithParts, namespaceTypes } from '../../core/contract';
+import { writeTemplates } from '../../core/generate';
+import { findGateway, findNamespaceHandlers } from '../../core/ast/gateways';
+import { rateLimitEdit } from '../../core/blocks';
+import { gatewayE2eFile, gatewayTemplateVariables } from '../../core/gateway-files';
 import { resolveLocation } from '../../core/naming';
 import { authPiece, rateLimitPiece, writeRateLimitPiece } from '../../core/pieces';
 import { RunContext, realtimeSchematic } from '../../core/run';
@@ -22,34 +21,14 @@ import type { GatewayOptions } from './schema';
  * schematic of its own), `ws-guard --gateway`, `ws-filter --gateway`.
  */
 export const gateway = realtimeSchematic<GatewayOptions>((options, run) => (tree: Tree) => {
-  const { app, conventions, format } = run;
+  const { app, conventions } = run;
   const location = resolveLocation(options.name, { path: options.path, sourceRoot: app.sourceRoot, flat: pick(options.flat, conventions.flat) });
   const spec = pick(options.spec, conventions.spec);
   const specFileSuffix = options.specFileSuffix ?? 'spec';
   const e2eSpec = pick(options.e2eSpec, conventions.e2eSpec);
   const gatewayFile = `${location.directory}/${location.fileName}.gateway`;
   const variables = gatewayTemplateVariables(tree, app, conventions, location, {}, specFileSuffix);
-  const types = namespaceTypes(location.directory, location.fileName, location.className, location.fileName);
-  // The blocks the existing gateway's decorators apply, read once, on a rerun's first existing file.
-  let existingBlocks: GatewayBlocks | undefined;
-  const readExistingBlocks = (): GatewayBlocks => {
-    const existing = readGatewayClass(tree, `${gatewayFile}.ts`);
-    return { ...(existing ? blocksAppliedTo(existing, app, conventions) : {}), client: existingClient(tree, location) };
-  };
-  const owned = {
-    kind: 'owned',
-    force: options.force ?? false,
-    format,
-    // On a rerun the gateway and its specs are as the building blocks left them: what this run
-    // leaves is what those blocks make of this render, for the blocks the gateway's decorators apply.
-    expectedContent: (path: string, rendered: string) => {
-      const blocks = (existingBlocks ??= readExistingBlocks());
-      if (path.endsWith(`${gatewayFile}.ts`)) return withBlocksApplied(app, path, rendered, blocks, 'gateway');
-      if (path.endsWith(`${types.contractFile}.ts`)) return contractWithParts(app, conventions, types, rendered, tree.readText(path));
-      const specTemplate = path.endsWith('.e2e-spec.ts') ? e2eSpecTemplate(blocks) : path.endsWith(`.gateway.${specFileSuffix}.ts`) ? UNIT_SPEC_TEMPLATE : undefined;
-      return specTemplate ? renderTemplate(specTemplate, gatewayTemplateVariables(tree, app, conventions, location, blocks, specFileSuffix)) : rendered;
-    },
-  } as const;
+  const owned = { kind: 'owned', force: options.force ?? false } as const;
   // How the building blocks find this gateway: its path from the source root, without `.gateway.ts`.
   const gatewayName = posix.relative(app.sourceRoot || '.', gatewayFile).replace(/\.gateway$/, '');
   const blockOptions = { gateway: gatewayName, spec, specFileSuffix, force: options.force, project: options.project, sourceRoot: options.sourceRoot };

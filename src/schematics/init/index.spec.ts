@@ -134,6 +134,21 @@ describe('init schematic', () => {
     expect(packageJsonOf(tree).dependencies['@nestjs/websockets']).toBeDefined();
   });
 
+  it.each(['streams', 'pubsub', 'sharded'])('adds every package the conventions it writes need (adapter %s): `feature` then adds none', async (kind) => {
+    const app = createAppTree('esm');
+    const { tree } = await init(app, { skipInstall: true });
+    const conventions = JSON.parse(tree.readContent('/realtime.json'));
+    tree.overwrite('/realtime.json', JSON.stringify({ ...conventions, adapter: { ...conventions.adapter, kind } }));
+    // As init writes for that kind: the same file, asked of init again on a fresh app.
+    const fresh = createAppTree('esm');
+    fresh.create('/realtime.json', tree.readContent('/realtime.json'));
+    const { tree: initialised } = await init(fresh, { skipInstall: true });
+    const before = initialised.readContent('/package.json');
+    await runSchematic(runner, 'feature', { name: 'chat', skipInstall: true }, initialised);
+    expect(initialised.readContent('/package.json')).toBe(before);
+    expect(Object.keys(packageJsonOf(initialised).dependencies)).toContain('rate-limiter-flexible');
+  });
+
   it('changes nothing and installs nothing when run again', async () => {
     const { tree: first } = await init(createAppTree('cjs'), { setDefault: true });
     const before = snapshotTree(first);

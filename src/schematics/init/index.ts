@@ -2,7 +2,10 @@ import { Rule, SchematicContext, Tree, chain, noop } from '@angular-devkit/schem
 import { posix } from 'node:path';
 import { AppContext, detectPackageManager, findNestCliFile } from '../../core/app-context';
 import { CONVENTIONS_FILE, Conventions, conventionDefaults } from '../../core/conventions';
-import { WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
+import { DependencyRequest, WEBSOCKET_DEPENDENCIES, addDependencies } from '../../core/dependencies';
+import { WORKER_PATHS } from '../../core/notifier-files';
+import { notifierDependencies } from '../notifier';
+import { adapterDependencies } from '../redis-adapter';
 import { addEnvironmentExample } from '../../core/environment';
 import { editJsonFile } from '../../core/json-file';
 import { isNxWorkspace } from '../../core/projects';
@@ -25,15 +28,26 @@ export const init = realtimeSchematic<InitOptions>((options, run) => (tree: Tree
     addEnvironmentExample(),
     options.setDefault ? setDefaultCollection(options.project) : noop(),
     conventions.e2eSpec && app.testRunner === 'jest' ? addNxE2eTarget(app) : noop(),
-    addDependencies(
-      [
-        ...WEBSOCKET_DEPENDENCIES,
-        ...(conventions.auth.enabled ? [{ name: '@nestjs/jwt' as const }] : []),
-        ...(conventions.e2eSpec ? [{ name: 'socket.io-client' as const, dev: true }] : []),
-      ],
-    ),
+    addDependencies(conventionDependencies(conventions)),
   ]);
 });
+
+/**
+ * Every package the code the conventions turn on imports (SPEC §4), so that after
+ * `init --skip-install` and one install, `feature` has nothing left to install.
+ */
+function conventionDependencies(conventions: Conventions): DependencyRequest[] {
+  const { adapter } = conventions;
+  return [
+    ...WEBSOCKET_DEPENDENCIES,
+    ...(conventions.auth.enabled ? [{ name: '@nestjs/jwt' as const }] : []),
+    ...(conventions.e2eSpec || conventions.client.enabled ? [{ name: 'socket.io-client' as const, dev: true }] : []),
+    ...(conventions.rateLimit.enabled ? [{ name: 'rate-limiter-flexible' as const }] : []),
+    ...(conventions.presence.enabled ? [{ name: adapter.client }] : []),
+    ...(adapter.enabled ? adapterDependencies(adapter.kind, adapter.client) : []),
+    ...(conventions.notifier.enabled ? notifierDependencies(conventions, { workerPath: WORKER_PATHS[adapter.kind], e2eSpec: conventions.e2eSpec }) : []),
+  ];
+}
 
 function describeApp(tree: Tree, app: AppContext): string {
   const moduleSystem = app.moduleSystem === 'esm' ? 'ESM' : 'CommonJS';

@@ -16,7 +16,7 @@ import type { NotifierOptions } from './schema';
  * exported by the gateway's module so any module importing it can inject the notifier.
  */
 export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tree: Tree, context: SchematicContext) => {
-  const { app, conventions, format } = run;
+  const { app, conventions } = run;
   const gatewayName = options.gateway ?? options.name;
   if (!gatewayName) throw new SchematicsException('A name is required, e.g. `notifier chat` or `notifier --gateway chat`.');
   const gateway = findGateway(tree, app.sourceRoot, gatewayName);
@@ -33,7 +33,7 @@ export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tr
   const e2eSpec = pick(options.e2eSpec, conventions.e2eSpec) && files.moduleName !== undefined;
   // On the namespace's typed client when it has one (`client` run before), else on socket.io-client.
   const e2e = files.e2eSpec(files.client);
-  const owned = { kind: 'owned', force: options.force ?? false, format } as const;
+  const owned = { kind: 'owned', force: options.force ?? false } as const;
   const register = (key: 'providers' | 'exports') =>
     registerInModule({ key, className: `${location.className}Notifier`, file: notifierFile, directory, sourceRoot: app.sourceRoot, importSuffix: app.importSuffix, module: options.module, beside: served(gateway) });
 
@@ -49,7 +49,7 @@ export const notifier = realtimeSchematic<NotifierOptions>((options, run) => (tr
   ]);
 });
 
-function notifierDependencies(conventions: Conventions, { workerPath, e2eSpec }: { workerPath: WorkerPath; e2eSpec: boolean }): DependencyRequest[] {
+export function notifierDependencies(conventions: Conventions, { workerPath, e2eSpec }: { workerPath: WorkerPath; e2eSpec: boolean }): DependencyRequest[] {
   const emitter: DependencyRequest[] = workerPath === 'emitter' ? [{ name: '@socket.io/redis-emitter' }] : [];
   const redis: DependencyRequest[] = workerPath ? [{ name: conventions.adapter.client }] : [];
   return [...WEBSOCKET_DEPENDENCIES, ...emitter, ...redis, ...(e2eSpec ? [{ name: 'socket.io-client' as const, dev: true }] : [])];

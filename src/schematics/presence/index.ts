@@ -37,7 +37,7 @@ export const presence = realtimeSchematic<PresenceOptions>((options, run) => (tr
     writeSharedSocket(app, conventions),
     writeSharedRedis(app, conventions),
     writeSharedPresence(app, conventions),
-    writeHandlerFiles(tree, run, { folder: 'presence/files', directory, handlerFile: presenceFile, variables, spec, force: options.force ?? false }),
+    writeHandlerFiles({ folder: 'presence/files', directory, variables, spec, force: options.force ?? false }),
     addContractPart(app, conventions, types, 'presence/contract/contract.ts.template'),
     options.skipImport
       ? noop()

@@ -39,7 +39,7 @@ const SHARDED_IOREDIS_SUBSCRIBER = `, {
       shardedSubscribers: true,
     }`;
 
-export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { app, conventions, format }) => (tree: Tree) => {
+export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { app, conventions }) => (tree: Tree) => {
   const location = resolveLocation(options.name, { sourceRoot: sharedFolder(app, conventions), flat: true });
   const kind = pick(options.kind, conventions.adapter.kind);
   const client = pick(options.client, conventions.adapter.client);
@@ -59,7 +59,7 @@ export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { a
     redisFromAdapter: sharedRedisImport(app, conventions, adapterFile),
     redisImports: ['createRedis', 'hostsOf', ...(kind === 'streams' ? ['redisMode'] : [])],
   };
-  const owned = { kind: 'owned', force: options.force ?? false, format } as const;
+  const owned = { kind: 'owned', force: options.force ?? false } as const;
   return chain([
     writeTemplates({ folder: 'redis-adapter/files', destination: location.directory, variables }, owned),
     // The adapter's connections come from the shared Redis helper: one Redis, or a Redis Cluster (REDIS_MODE).
@@ -67,9 +67,14 @@ export const redisAdapter = realtimeSchematic<RedisAdapterOptions>((options, { a
     // The streams kind delivers in stream order (see the file's comment), so recovery never replays twice.
     kind === 'streams' ? writeTemplates({ folder: 'redis-adapter/streams', destination: location.directory, variables }, owned) : noop(),
     options.skipImport ? noop() : wireIntoMain(app, { name: `${location.className}Adapter`, file: adapterFile, variable: location.propertyName + 'Adapter' }),
-    addDependencies([{ name: '@nestjs/websockets' }, { name: '@nestjs/platform-socket.io' }, { name: 'socket.io' }, { name: client }, { name: adapter.package }, ...(kind === 'streams' ? [{ name: 'socket.io-adapter' as const }] : [])]),
+    addDependencies([{ name: '@nestjs/websockets' }, { name: '@nestjs/platform-socket.io' }, { name: 'socket.io' }, ...adapterDependencies(kind, client)]),
   ]);
 });
+
+/** The packages the adapter class of `kind` imports, beside socket.io's. */
+export function adapterDependencies(kind: Kind, client: DependencyRequest['name']): DependencyRequest[] {
+  return [{ name: client }, { name: ADAPTERS[kind].package }, ...(kind === 'streams' ? [{ name: 'socket.io-adapter' as const }] : [])];
+}
 
 function wireIntoMain(app: AppContext, adapter: { name: string; file: string; variable: string }): Rule {
   return (tree: Tree, context: SchematicContext) => {

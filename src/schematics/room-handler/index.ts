@@ -35,7 +35,7 @@ export const roomHandler = realtimeSchematic<RoomHandlerOptions>((options, run) 
 
   return chain([
     writeSharedSocket(app, conventions),
-    writeHandlerFiles(tree, run, { folder: 'room-handler/files', directory, handlerFile: roomsFile, variables, spec, force: options.force ?? false }),
+    writeHandlerFiles({ folder: 'room-handler/files', directory, variables, spec, force: options.force ?? false }),
     addContractPart(app, conventions, types, 'room-handler/contract/contract.ts.template'),
     options.skipImport ? noop() : register(`${location.className}Rooms`, roomsFile),
     options.skipImport ? noop() : register(`${location.className}RoomPolicy`, `${directory}/${location.fileName}.room-policy`),

@@ -19,7 +19,7 @@ export const wsFilter = realtimeSchematic<WsFilterOptions>((options, run) => (tr
     writeSharedSocket(app, conventions),
     writeFilterPiece(tree, app, filter, {
       // Applied to a gateway, the app's existing filter is reused as the team left it.
-      policy: options.gateway ? { kind: 'shared' } : { kind: 'owned', force: options.force ?? false, format: run.format },
+      policy: options.gateway ? { kind: 'shared' } : { kind: 'owned', force: options.force ?? false },
       spec: pick(options.spec, conventions.spec),
       specFileSuffix,
     }),

@@ -21,7 +21,7 @@ export const wsGuard = realtimeSchematic<WsGuardOptions>((options, run) => (tree
     writeSharedSocket(app, conventions),
     writeAuthPiece(tree, app, conventions, auth, {
       // Applied to a gateway, the app's existing auth pieces are reused as the team left them.
-      policy: options.gateway ? { kind: 'shared' } : { kind: 'owned', force: options.force ?? false, format: run.format },
+      policy: options.gateway ? { kind: 'shared' } : { kind: 'owned', force: options.force ?? false },
       spec: pick(options.spec, conventions.spec),
       specFileSuffix,
     }),

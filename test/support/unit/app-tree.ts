@@ -58,6 +58,18 @@ export function snapshotTree(tree: UnitTestTree): Record<string, string> {
   return Object.fromEntries(tree.files.map((path) => [path, tree.readContent(path)]));
 }
 
+/**
+ * The tree's files with the ledger reduced to what it records of each file (its hash): for comparing
+ * apps reached by different runs (`gateway` with auth on vs `gateway` + `ws-guard --gateway`), whose
+ * ledgers name different runs.
+ */
+export function snapshotOutput(tree: UnitTestTree): Record<string, unknown> {
+  const { ['/.realtime/generated.json']: ledger, ...files } = snapshotTree(tree);
+  if (ledger === undefined) return files;
+  const recorded = Object.entries(JSON.parse(ledger).files as Record<string, { hash?: string }>).map(([path, { hash }]) => [path, hash]);
+  return { ...files, '/.realtime/generated.json': Object.fromEntries(recorded) };
+}
+
 /** Runs a schematic on a tree (which it changes in place) and collects the warnings it logged. */
 export async function runSchematic(
   runner: SchematicTestRunner,

@@ -1,5 +1,5 @@
 import { CheckConventions, checkSources } from '../../../src/check/check';
-import { Finding } from '../../../src/check/rule';
+import { Finding, RuleContext } from '../../../src/check/rule';
 import { RULES } from '../../../src/check/rules';
 import { AppSources } from '../../../src/check/sources';
 
@@ -14,11 +14,11 @@ export function check(files: Record<string, string>, options: { rule?: string; c
   return findings(files, options).map((finding) => `${finding.file}:${finding.line} ${finding.rule}`);
 }
 
-export function findings(files: Record<string, string>, options: { rule?: string; conventions?: CheckConventions } = {}): Finding[] {
+export function findings(files: Record<string, string>, options: { rule?: string; conventions?: CheckConventions; generated?: RuleContext['generated'] } = {}): Finding[] {
   const rules = options.rule ? RULES.filter((rule) => rule.id === options.rule) : RULES;
   if (rules.length === 0) throw new Error(`No rule ${options.rule}`);
   const sources = new AppSources(Object.entries(files).map(([path, text]) => ({ path, text })));
-  return checkSources(sources, options.conventions ?? INIT_CONVENTIONS, rules);
+  return checkSources(sources, options.conventions ?? INIT_CONVENTIONS, rules, options.generated);
 }
 
 /** Source text with its first line break removed and the common indentation of its lines stripped. */
