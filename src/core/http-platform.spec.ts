@@ -1,26 +1,10 @@
 import { UnitTestTree } from '@angular-devkit/schematics/testing';
 import { createAppTree, createRunner, runSchematic } from '../../test/support/unit/app-tree';
+import { FASTIFY_MAIN } from '../../test/support/app-recipes';
 import { resolveAppContext } from './app-context';
 
 const runner = createRunner();
 
-/** `main.ts` as the Nest docs' Fastify page writes it. */
-const FASTIFY_MAIN = `import { NestFactory } from '@nestjs/core';
-import {
-  FastifyAdapter,
-  NestFastifyApplication,
-} from '@nestjs/platform-fastify';
-import { AppModule } from './app.module.js';
-
-async function bootstrap() {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule,
-    new FastifyAdapter(),
-  );
-  await app.listen(process.env.PORT ?? 3000, '0.0.0.0');
-}
-void bootstrap();
-`;
 
 /** The app converted as the Nest docs' Fastify page says: platform-fastify in, platform-express out (unless `keepExpress`). */
 function onFastify(tree: UnitTestTree, options: { keepExpress?: boolean; main?: string } = {}): UnitTestTree {

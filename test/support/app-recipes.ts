@@ -226,7 +226,8 @@ export const FASTIFY_VARIANT: AppVariant = {
   },
 };
 
-const FASTIFY_MAIN = `import { NestFactory } from '@nestjs/core';
+/** `main.ts` as the Nest docs' Fastify page writes it (also what the platform detection's unit spec reads). */
+export const FASTIFY_MAIN = `import { NestFactory } from '@nestjs/core';
 import {
   FastifyAdapter,
   NestFastifyApplication,
