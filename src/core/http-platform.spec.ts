@@ -5,7 +5,6 @@ import { resolveAppContext } from './app-context';
 
 const runner = createRunner();
 
-
 /** The app converted as the Nest docs' Fastify page says: platform-fastify in, platform-express out (unless `keepExpress`). */
 function onFastify(tree: UnitTestTree, options: { keepExpress?: boolean; main?: string } = {}): UnitTestTree {
   const packageJson = JSON.parse(tree.readContent('/package.json')) as { dependencies: Record<string, string> };
