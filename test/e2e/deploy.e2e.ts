@@ -8,7 +8,7 @@ import { Cluster, ConnectFn, Follower, ROOM, deliveryReport, follow, publish, st
 import { TEST_JWT_SECRET } from '../support/jwt';
 import { NOTIFICATIONS_CONTROLLER, NOTIFICATIONS_CONTROLLER_FILE } from '../support/notifications-controller';
 import { startApp } from '../support/processes';
-import { OwnRedis, redisServerAvailable, startOwnRedis } from '../support/redis';
+import { OwnRedis, describeNeeding, redisServerAvailable, startOwnRedis } from '../support/redis';
 
 /**
  * Deploys and failures without loss (SPEC §5.10), end to end: a Nest 12 ESM app with `init` +
@@ -18,10 +18,7 @@ import { OwnRedis, redisServerAvailable, startOwnRedis } from '../support/redis'
  * their own numbered `toUser` notifications. A network drop, a drain, a rolling restart, a killed
  * instance, a drain with Redis down; then one instance without Redis.
  */
-const withRedis = redisServerAvailable();
-if (!withRedis) console.warn('SKIPPED: no redis-server binary on this machine, so the deploy e2e tests cannot run.');
-// Under CI the tests run, and fail without Redis.
-const describeWithRedis = withRedis || process.env.CI === 'true' ? describe : describe.skip;
+const describeWithRedis = describeNeeding(redisServerAvailable(), 'redis-server binary');
 
 const DRAIN_TIMEOUT_MS = 4000;
 const FOLLOWERS = 6;

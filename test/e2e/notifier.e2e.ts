@@ -7,7 +7,7 @@ import { ConnectedUser, Payload, connectUser, connected, openClient } from '../s
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET, signJwt } from '../support/jwt';
 import { RunningApp, run, startApp } from '../support/processes';
-import { OwnRedis, redisServerAvailable, startOwnRedis } from '../support/redis';
+import { OwnRedis, describeNeeding, redisServerAvailable, startOwnRedis } from '../support/redis';
 
 /**
  * The notifier end to end (SPEC §5.7): a Nest 12 ESM app with auth, rooms, the notifier and the
@@ -17,10 +17,7 @@ import { OwnRedis, redisServerAvailable, startOwnRedis } from '../support/redis'
  * the `pubsub` adapter through socket.io's Redis emitter, with `streams` through entries of the
  * adapter's stream, which connection-state recovery replays (§5.10).
  */
-const withRedis = redisServerAvailable();
-if (!withRedis) {
-  console.warn('SKIPPED: no redis-server binary on this machine, so the notifier e2e tests cannot run.');
-}
+const describeWithRedis = describeNeeding(redisServerAvailable(), 'redis-server binary');
 
 /** An app's controller calling the notifier from POST routes; the @ts-expect-error lines fail the build unless the notifier is typed. */
 const CONTROLLER = `import { Body, Controller, Param, Post } from '@nestjs/common';
@@ -171,7 +168,7 @@ const notification = (message: string, type = 'test') => ['notification', { type
 /** What `POST /notify/all` sends: the optional `data` too. */
 const broadcast = (message: string) => ['notification', { type: 'test', message, data: { n: 1 } }];
 
-(withRedis ? describe : describe.skip)('notifier with two instances and a worker on a redis-server of the test’s own', () => {
+describeWithRedis('notifier with two instances and a worker on a redis-server of the test’s own', () => {
   let redis: OwnRedis;
 
   beforeAll(async () => {

@@ -7,7 +7,7 @@ import { ConnectedUser, connectUser, connected, openClient } from '../support/cl
 import { appBin, succeed } from '../support/commands';
 import { TEST_JWT_SECRET, signJwt } from '../support/jwt';
 import { RunningApp, run, startApp } from '../support/processes';
-import { OwnRedis, redisServerAvailable, startOwnRedis } from '../support/redis';
+import { OwnRedis, describeNeeding, redisServerAvailable, startOwnRedis } from '../support/redis';
 
 /**
  * presence end to end (SPEC §5.8): real Nest 12 ESM apps with presence on and small timings
@@ -20,10 +20,7 @@ import { OwnRedis, redisServerAvailable, startOwnRedis } from '../support/redis'
  * (`createApplicationContext`) with presence in its AppModule, Redis down at shutdown; then one
  * instance without REDIS_URL.
  */
-const withRedis = redisServerAvailable();
-if (!withRedis) {
-  console.warn('SKIPPED: no redis-server binary on this machine, so the presence e2e tests across instances cannot run.');
-}
+const describeWithRedis = describeNeeding(redisServerAvailable(), 'redis-server binary');
 
 const DIFF_INTERVAL_MS = 200;
 const OFFLINE_GRACE_MS = 2000;
@@ -165,7 +162,7 @@ afterAll(async () => {
   for (const app of builtApps.values()) await app.then(removeTestApp, () => undefined);
 });
 
-(withRedis ? describe : describe.skip)('presence across two instances on a redis-server of the test’s own', () => {
+describeWithRedis('presence across two instances on a redis-server of the test’s own', () => {
   let redis: OwnRedis;
 
   beforeAll(async () => {
@@ -355,7 +352,7 @@ afterAll(async () => {
   });
 });
 
-(withRedis ? describe : describe.skip)('presence at shutdown with Redis down', () => {
+describeWithRedis('presence at shutdown with Redis down', () => {
   let redis: OwnRedis;
   let instance: RunningApp | undefined;
 

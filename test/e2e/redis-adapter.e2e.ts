@@ -4,7 +4,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { createTestApp, removeTestApp } from '../support/apps';
 import { RunningApp, freePort, startApp } from '../support/processes';
 import { appBin, succeed } from '../support/commands';
-import { OwnRedis, redisServerAvailable, startOwnRedis } from '../support/redis';
+import { OwnRedis, describeNeeding, redisServerAvailable, startOwnRedis } from '../support/redis';
 
 /**
  * redis-adapter end to end: real Nest 12 ESM apps (gateway + rooms + the adapter wired into
@@ -12,10 +12,7 @@ import { OwnRedis, redisServerAvailable, startOwnRedis } from '../support/redis'
  * client; Redis restarted under running apps; SIGTERM; no Redis; unreachable Redis; origins and
  * payload limits.
  */
-const withRedis = redisServerAvailable();
-if (!withRedis) {
-  console.warn('SKIPPED: no redis-server binary on this machine, so the redis-adapter e2e tests cannot run.');
-}
+const describeWithRedis = describeNeeding(redisServerAvailable(), 'redis-server binary');
 
 async function appWithAdapter(kind: string, client: string): Promise<string> {
   const app = await createTestApp('nest12-esm');
@@ -57,7 +54,7 @@ afterEach(() => {
   for (const socket of sockets.splice(0)) socket.disconnect();
 });
 
-(withRedis ? describe : describe.skip)('redis-adapter with a redis-server of the test’s own', () => {
+describeWithRedis('redis-adapter with a redis-server of the test’s own', () => {
   let redis: OwnRedis;
 
   beforeAll(async () => {

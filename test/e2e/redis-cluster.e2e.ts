@@ -8,6 +8,7 @@ import { TEST_JWT_SECRET, signJwt } from '../support/jwt';
 import { NOTIFICATIONS_CONTROLLER, NOTIFICATIONS_CONTROLLER_FILE } from '../support/notifications-controller';
 import { RunningApp, freePort, run, startApp } from '../support/processes';
 import { OwnRedisCluster, redisClusterAvailable, startOwnRedisCluster } from '../support/redis-cluster';
+import { describeNeeding } from '../support/redis';
 
 /**
  * REDIS_MODE=cluster end to end (SPEC §5.6): `init`'s feature set (auth, rooms, notifier, presence)
@@ -18,10 +19,7 @@ import { OwnRedisCluster, redisClusterAvailable, startOwnRedisCluster } from '..
  * on the other instance (streams); a planned failover and a slot migration of what the app uses in
  * the middle of a stream of notifications; startup against a cluster that cannot be reached.
  */
-const withCluster = redisClusterAvailable();
-if (!withCluster) {
-  console.warn('SKIPPED: no redis-server 7 on this machine, so the Redis Cluster e2e tests cannot run.');
-}
+const describeWithCluster = describeNeeding(redisClusterAvailable(), 'redis-server 7 (for a Redis Cluster)');
 
 type Kind = 'pubsub' | 'sharded' | 'streams';
 /** SPEC §5.6: delivery resumes within 5 s of the failover command or the migration. */
@@ -134,7 +132,7 @@ async function streamThrough(sender: RunningApp, userId: string, receiver: Conne
   return { interruptedMs, late: late.length, lateMissing: late.filter(({ n }) => !arrivals.has(n)).map(({ n }) => n), sent: sentAt.length, arrived: arrivals.size };
 }
 
-(withCluster ? describe : describe.skip)('REDIS_MODE=cluster on a Redis Cluster of the test’s own', () => {
+describeWithCluster('REDIS_MODE=cluster on a Redis Cluster of the test’s own', () => {
   let cluster: OwnRedisCluster;
   let closedSeed: string;
 
