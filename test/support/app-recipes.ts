@@ -113,9 +113,11 @@ function recipe(kind: AppKind) {
     tools: ['@nestjs/cli', '@nestjs/schematics', '@angular-devkit/schematics-cli'].map(
       (name) => `${name}@${installedManifest(REPO_ROOT, name).version}`,
     ),
-    // Packages the generated realtime code imports at runtime; @nestjs ones follow the app's Nest major.
+    // Packages the generated realtime code imports at runtime (every one `init` declares: after
+    // `init --skip-install` a later `feature` has nothing to install, SPEC §4); @nestjs ones follow
+    // the app's Nest major.
     nestPackages: ['@nestjs/websockets', '@nestjs/platform-socket.io', '@nestjs/jwt'],
-    otherPackages: ['class-validator', 'redis', 'ioredis', '@socket.io/redis-adapter', '@socket.io/redis-streams-adapter', '@socket.io/redis-emitter', 'socket.io-adapter'],
+    otherPackages: ['class-validator', 'redis', 'ioredis', '@socket.io/redis-adapter', '@socket.io/redis-streams-adapter', '@socket.io/redis-emitter', 'socket.io-adapter', 'rate-limiter-flexible'],
     // The e2e tests talk to the apps with the repo's own socket.io-client; the app gets the same one.
     socketIoClient: readJson(path.join(REPO_ROOT, 'package.json')).devDependencies['socket.io-client'],
     nodeMajor: process.versions.node.split('.')[0],
