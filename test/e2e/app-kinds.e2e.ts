@@ -51,8 +51,8 @@ const GENERATE: Record<Exclude<AppKind, 'nx'>, Command[]> = {
   ],
 };
 
-/** What init writes at the workspace root, whatever the project. */
-const WORKSPACE_FILES = ['realtime.json', '.env.example', 'package.json'];
+/** What init writes at the workspace root, whatever the project: the conventions, the ledger beside them (SPEC §10), the env example, package.json. */
+const WORKSPACE_FILES = ['realtime.json', '.realtime/generated.json', '.env.example', 'package.json'];
 
 /** Where each kind's generated project lives and how the app's own tools check, build and start it. */
 interface Project {
