@@ -17,7 +17,8 @@ import { fileSnapshot } from '../support/snapshots';
  * specs and `nx run api:test-e2e` (the target init adds) the e2e specs, and the built app serves
  * the conversation. `check` covers every project, `-p api` one, and fails when it would read nothing.
  */
-const WORKSPACE_FILES = ['realtime.json', '.env.example', 'package.json'];
+/** What init writes at the workspace root: the conventions, the ledger beside them (SPEC §10), the env example, package.json. */
+const WORKSPACE_FILES = ['realtime.json', '.realtime/generated.json', '.env.example', 'package.json'];
 
 /**
  * The workspace's own `nx test` fails before any spec runs: jest reads jest.config.cts through
