@@ -1,4 +1,4 @@
-import { Rule, Tree } from '@angular-devkit/schematics';
+import { Rule, Tree, noop } from '@angular-devkit/schematics';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +35,12 @@ export interface Ledger {
 
 /** Files a run creates that are not generated code: the team's configuration and the ledger itself. */
 const NOT_RECORDED = new Set([LEDGER_FILE, CONVENTIONS_FILE]);
+/**
+ * Schematics whose output is a document derived from the app's code (asyncapi.json, under the
+ * schematic's name or its alias), rewritten whole by every run: not code the team edits, so not
+ * recorded for `update` to merge.
+ */
+const DERIVED_DOCUMENT_SCHEMATICS = new Set(['asyncapi', 'docs']);
 /** Options that say how to run, not what to write: not recorded, never replayed. */
 const NOT_RECORDED_OPTIONS = new Set(['force', 'skipInstall', 'dryRun']);
 
@@ -61,6 +67,7 @@ export function isUntouched(ledger: Ledger, path: string, content: string): bool
  * `main.ts`, package.json) are wiring: not recorded. The ledger is written only when it changes.
  */
 export function recordInLedger(tree: Tree, schematic: string, options: object): Rule {
+  if (DERIVED_DOCUMENT_SCHEMATICS.has(schematic)) return noop();
   const before = readLedger(tree);
   const untouched = Object.keys(before.files).filter((path) => tree.exists(`/${path}`) && isUntouched(before, path, tree.readText(`/${path}`)));
   // Files with a change already pending were there before this run (a test's app built in memory).

@@ -1,4 +1,4 @@
-import { Rule, SchematicContext, Tree, callRule, chain, noop } from '@angular-devkit/schematics';
+import { Rule, SchematicContext, Tree, callRule, chain } from '@angular-devkit/schematics';
 import { finalize } from 'rxjs';
 import { AppContext, resolveAppContext } from './app-context';
 import { Conventions, loadConventions, pick } from './conventions';
@@ -30,12 +30,6 @@ export interface RunContext {
 const runs = new WeakMap<object, RunContext>();
 
 /**
- * Schematics whose output is a document derived from the app's code (asyncapi.json), rewritten
- * whole by every run: not code the team edits, so not recorded in the ledger for `update` to merge.
- */
-const DERIVED_DOCUMENTS = new Set(['asyncapi', 'docs']);
-
-/**
  * The one wrapper every factory of the collection goes through. At the root of a run it resolves
  * the app and its conventions once (refusing an app it does not support before anything is
  * written), then, after the schematic and every building block it called, runs the single
@@ -55,7 +49,7 @@ export function realtimeSchematic<O extends CommonOptions>(build: (options: O, r
       build(options, run),
       installIfChanged(packageJsonBefore, options),
       formatForApp({ format: run.format }),
-      DERIVED_DOCUMENTS.has(context.schematic.description.name) ? noop() : recordInLedger(tree, context.schematic.description.name, options),
+      recordInLedger(tree, context.schematic.description.name, options),
     ]);
     // Forgotten when the run ends, failed or not: the engine's next run is a root again.
     return callRule(whole, tree, context).pipe(finalize(() => runs.delete(context.engine)));
